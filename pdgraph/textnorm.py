@@ -1,0 +1,40 @@
+"""Text cleaning for interpretation (never for provenance: the original text is kept).
+
+`clean` is the one normal form every extractor compares against: HTML tags
+dropped, HTML entities decoded, Unicode NFKC, whitespace collapsed.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Only real (ASCII-named) tags: "<その他情報>" or "<選択肢>" in a cell is document text.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_SPACE = re.compile(r"\s+")
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise (full-width digits and parentheses become ASCII, ① becomes 1, Ⅲ becomes III)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def strip_tags(text: str) -> str:
+    """Replace HTML tags by a space (cell fragments are converted PDF tables)."""
+    return _TAG.sub(" ", text)
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of white space to one ASCII space and trim."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean(text: str | None) -> str:
+    """The interpretation form of a cell: tags out, entities decoded, NFKC, spaces collapsed.
+
+    Entities are decoded after tags are removed so that an escaped ``&lt;選択肢&gt;``
+    survives as the text ``<選択肢>``.
+    """
+    if not text:
+        return ""
+    return collapse(nfkc(html.unescape(strip_tags(text))))

@@ -1,0 +1,73 @@
+"""Namespaces and the controlled vocabularies (concepts) of pdgraph.
+
+Every ``PDG`` term used by the mapping is declared in ``ontology/pdgraph.ttl``
+(a test checks this). Concept individuals (system kinds, methods, source
+categories) carry their Japanese form label, which is also the value the facts
+contract uses.
+"""
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+PDG = Namespace("https://w3id.org/pdgraph/ns#")
+ID = Namespace("https://w3id.org/pdgraph/id/")
+DPV = Namespace("https://w3id.org/dpv#")
+
+PREFIXES = {"pdg": PDG, "pid": ID, "dpv": DPV, "prov": PROV, "dcterms": DCTERMS, "rdf": RDF, "rdfs": RDFS,
+            "skos": SKOS, "xsd": XSD}
+
+# Canonical system kind label -> concept (contract: "Canonical system kinds").
+SYSTEM_KIND = {
+    "中間サーバー": PDG.IntermediateServer,
+    "宛名システム等": PDG.AddressSystem,
+    "情報提供ネットワークシステム": PDG.InformationProvisionNetworkSystem,
+    "住民基本台帳ネットワークシステム": PDG.ResidentRegistryNetworkSystem,
+    "既存住民基本台帳システム": PDG.ResidentRegistrySystem,
+    "税務システム": PDG.TaxSystem,
+    "庁内連携システム": PDG.InternalLinkageSystem,
+    "番号管理システム": PDG.NumberManagementSystem,
+    "業務システム": PDG.BusinessSystem,
+}
+
+# ⑥提供方法 / 移転方法 / ②入手方法 option label -> concept.
+METHOD = {
+    "紙": PDG.Paper,
+    "電子記録媒体(フラッシュメモリを除く。)": PDG.ElectronicMedia,
+    "フラッシュメモリ": PDG.FlashMemory,
+    "電子メール": PDG.Email,
+    "専用線": PDG.DedicatedLine,
+    "庁内連携システム": PDG.InternalLinkage,
+    "情報提供ネットワークシステム": PDG.InformationProvisionNetwork,
+    "その他": PDG.OtherMethod,
+}
+
+# ①入手元 category label -> concept.
+SOURCE_CATEGORY = {
+    "本人又は本人の代理人": PDG.DataSubjectOrAgent,
+    "評価実施機関内の他部署": PDG.OtherDepartment,
+    "行政機関・独立行政法人等": PDG.NationalAgency,
+    "地方公共団体・地方独立行政法人": PDG.LocalGovernment,
+    "民間事業者": PDG.PrivateBusiness,
+    "その他": PDG.OtherSource,
+}
+
+# Flow direction label -> class.
+DIRECTION = {
+    "入手": PDG.Acquisition,
+    "提供": PDG.Provision,
+    "移転": PDG.Transfer,
+    "委託": PDG.Entrustment,
+    "再委託": PDG.Reentrustment,
+}
+
+# Well-known statutes: canonical name -> e-Gov law ID.
+EGOV_LAW_ID = {
+    "番号法": "425AC0000000027",
+    "住民基本台帳法": "342AC0000000081",
+    "高齢者の医療の確保に関する法律": "357AC0000000080",
+    "健康保険法": "211AC0000000070",
+    "介護保険法": "409AC0000000123",
+    "予防接種法": "323AC0000000068",
+    "国民年金法": "334AC0000000141",
+}
