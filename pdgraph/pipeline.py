@@ -96,6 +96,21 @@ def ingest(paths: Iterable[str | Path], dataset: Dataset | None = None,
     return result
 
 
+def ingest_sources(sources: Iterable, dataset: Dataset | None = None) -> Ingested:
+    """Ingest already-decoded `SourceText` documents (e.g. `pdgraph.synthetic.synthetic_sources`)."""
+    result = Ingested(dataset if dataset is not None else new_dataset())
+    bind_prefixes(result.dataset)
+    for source in sources:
+        try:
+            assessment = extract(source)
+        except PdgraphError as error:
+            result.problems.append(Problem(source.name, str(error)))
+            continue
+        result.assessments[source.name] = assessment
+        result.graphs[source.name] = [add_assessment(result.dataset, assessment)]
+    return result
+
+
 def assessment_graphs(dataset: Dataset) -> list[Graph]:
     """The named graphs that hold an assessment, in IRI order."""
     from .vocab import PDG
