@@ -753,7 +753,7 @@ def _finish(a: Assessment) -> None:
                 annex = annexes.get(flow.annex_ref or "")
                 if annex is not None:
                     for row in annex.rows:
-                        row.direction = flow.direction
+                        row.direction, row.annex_ref = flow.direction, annex.label
                     flow.breakdown = annex.rows
         if file.entrustment is not None:
             file.entrustment.items = [item for item in file.entrustment.items if not item.is_blank()]

@@ -137,6 +137,9 @@ class _Mapper:
         if value.impossible:
             self.add(node, PDG.impossibleDateField, Literal(field))
 
+    def annex_iri(self, label: str) -> URIRef:
+        return URIRef(f"{self.base}/annex/{_ascii(label.replace('別紙', 'besshi-').replace('別添', 'betten-'))}")
+
     # -- nodes shared across assessments (described again in each graph)
     def organisation(self, name: str, *types: URIRef) -> URIRef:
         node = organisation_iri(name)
@@ -254,7 +257,7 @@ class _Mapper:
             for position, change in enumerate(a.changes, start=1):
                 self.change(change, position)
         for annex in a.annexes:
-            node = URIRef(f"{self.base}/annex/{_ascii(annex.label.replace('別紙', 'besshi-').replace('別添', 'betten-'))}")
+            node = self.annex_iri(annex.label)
             self.located(node, annex.line, PDG.Annex)
             self.g.add((n, PDG.hasAnnex, node))
             self.add(node, PDG.annexLabel, Literal(annex.label))
@@ -430,6 +433,8 @@ class _Mapper:
         if parent is not None:
             self.g.add((node, PDG.breakdownOf, parent))
             self.g.add((node, PDG.annexRow, Literal(True)))
+            if flow.annex_ref:
+                self.g.add((node, PDG.inAnnex, self.annex_iri(flow.annex_ref)))
         if flow.recipient:
             self.text(node, PDG.recipientText, flow.recipient)
             self.g.add((node, PDG.recipient, self.recipient(flow, parent)))
@@ -453,7 +458,7 @@ class _Mapper:
                 self.g.add((node, PDG.method, self.concept(METHOD[label], label, PDG.Method)))
             for other in flow.methods_other or []:
                 self.add(node, PDG.methodOther, Literal(other))
-        if flow.annex_ref:
+        if flow.annex_ref and parent is None:
             self.add(node, PDG.annexReference, Literal(flow.annex_ref))
         for row_position, row in enumerate(flow.breakdown, start=1):
             self.flow(file_node, row, f"{iri}/row/{row_position}", row_position, parent=node)

@@ -8,7 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pdgraph.dates import DateValue, find_dates, parse_date
-from tests.test_numerals import render
+from pdgraph.numerals import to_kanji
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def render(value: int, style: str) -> str:
+    """Render a number as ascii, full-width or kanji digits."""
+    if style == "ascii":
+        return str(value)
+    if style == "full":
+        return str(value).translate(FULL_WIDTH)
+    return to_kanji(value)  # checked against an independent renderer in test_numerals
 
 HEISEI_START = dt.date(1989, 1, 8)
 REIWA_START = dt.date(2019, 5, 1)
