@@ -108,7 +108,6 @@ def table_name(number: str) -> str:
 # --------------------------------------------------------------------------- state machine
 
 BOTH, PROVISION, INQUIRY = "both", "provision", "inquiry"
-_LEVELS = ("article", "paragraph", "item")
 
 
 @dataclass
@@ -277,6 +276,7 @@ class _Parser:
 _PAREN_OPEN, _PAREN_CLOSE = "(", ")"
 _QUOTE_PAIRS = {"「": "」", "『": "』"}
 _BRACKETS = {"【": "】", "〔": "〕", "<": ">"}
+_MAX_BRACKET = 40  # a heading such as 【住民基本台帳情報以外の情報】 is short
 
 
 def _balanced(text: str, pos: int, open_: str, close: str) -> int | None:
@@ -386,11 +386,14 @@ class _Lexer:
 
     def _bracket(self) -> bool:
         """【…】 〔…〕 <…>: a role label (【情報提供の根拠】) or a heading that breaks the context."""
-        close = _BRACKETS.get(self.text[self.pos])
+        opening = self.text[self.pos]
+        close = _BRACKETS.get(opening)
         end = self.text.find(close, self.pos + 1) if close else -1
-        if end < 0:
-            return False
-        self._label_or_break(self.text[self.pos + 1:end].strip())
+        content = self.text[self.pos + 1:end]
+        tag_like = opening != "<" or (content.strip() and " " not in content)
+        if end < 0 or opening in content or len(content) > _MAX_BRACKET or not tag_like:
+            return False  # a stray < or 【, or "a < b > c": plain text
+        self._label_or_break(content.strip())
         return self._advance(end + 1)
 
     def _label_or_break(self, content: str) -> None:

@@ -50,7 +50,7 @@ _ITEM_GROUP = re.compile(r"^委託事項\s*\d+\s*[～~〜-]\s*\d+")
 _FLOW = re.compile(r"^(提供先|移転先)\s*(\d+)$")
 _FLOW_GROUP = re.compile(r"^(提供先|移転先)\s*\d+\s*[～~〜-]\s*\d+")
 _ANNEX_REF = re.compile(r"(別紙|別添)\s*(\d+)")
-_LABEL_PREFIX = re.compile(r"^[\d\s]*")
+_LABEL_PREFIX = re.compile(r"^(?:\(\d+\)|\d+\)?|\s)*")
 _III_MARKERS = ("入手(情報提供ネットワークシステムを通じた入手を除く", "特定個人情報の使用", "情報提供ネットワークシステムとの接続",
                 "委託や情報提供ネットワークシステムを通じた提供を除く", "監査", "従業者に対する教育", "その他のリスク対策")
 

@@ -36,3 +36,14 @@ def write_doc(tmp_path):
         path.write_bytes(text.encode(encoding))
         return path
     return write
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files under tests/fixtures/golden from the current code")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True when golden files should be regenerated instead of compared."""
+    return bool(request.config.getoption("--update-golden"))
