@@ -70,16 +70,17 @@ def facts(sources: tuple[str, ...], output_dir: str) -> None:
     result = _ingest(sources)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = 0
+    written: set[str] = set()
     for key, names in result.graphs.items():
         for name in names:
             data = facts_from_graph(result.dataset.graph(name))
             validate_facts(data)
-            stem = Path(data["source"] or key).stem if not Path(key).suffix.lower() in (".trig", ".nq") else None
-            target = out / f"{stem or name.rsplit('/', 1)[-1]}.json"
-            target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            written += 1
-    click.echo(f"{written} facts file(s) -> {out}")
+            stem = Path(data["source"]).stem if data["source"] else str(name).rsplit("/", 1)[-1]
+            if stem in written:  # two graphs from documents with the same name
+                stem = f"{stem}-{str(name).rsplit('/', 1)[-1]}"
+            written.add(stem)
+            (out / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"{len(written)} facts file(s) -> {out}")
     sys.exit(_report_problems(result))
 
 

@@ -39,8 +39,8 @@ REENTRUSTMENT_STATUS = ["再委託する", "再委託しない"]
 ASSESSMENT_KINDS = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
 
 _KIND = re.compile(r"特定個人情報保護評価書\s*\(\s*(基礎項目評価書|重点項目評価書|全項目評価書)\s*\)")
-_MAJOR = re.compile(r"^(I|II|III|IV|V|VI|VII)\s*(基本情報|特定個人情報ファイルの概要|リスク対策|特定個人情報ファイルの取扱いプロセス"
-                    r"|その他のリスク対策|開示請求|評価実施手続)")
+_MAJOR = re.compile(r"^(I|II|III|IV|V|VI|VII)\s*(基本情報|関連情報|特定個人情報ファイルの概要|リスク対策|特定個人情報ファイルの取扱いプロセス"
+                    r"|その他のリスク対策|開示請求|評価実施手続|しきい値判断)")
 _ANNEX = re.compile(r"^\(\s*(別添|別紙)\s*(\d+)\s*\)\s*(.*)$")
 _SUBSECTION = re.compile(r"^(\d+)\s*\.\s*(\S.*)$")
 _SYSTEM = re.compile(r"^システム\s*(\d+)$")
@@ -185,6 +185,10 @@ def _take_pending(a: Assessment, c: _Context, row: Row) -> bool:
     if label == "file_name" and c.file is not None:
         c.file.name, c.file.line = row.first, row.line
         return True
+    if label == "flow_recipient" and c.flow is not None and not _is_label_row(c, row):
+        c.flow.recipient = clean_recipient(row.first)
+        c.flow.annex_ref = _annex_ref(row.first)
+        return True
     if label == "item_title" and c.item is not None and not _is_label_row(c, row):
         c.item.title = row.first
         return True
@@ -194,7 +198,9 @@ def _take_pending(a: Assessment, c: _Context, row: Row) -> bool:
 def _is_label_row(c: _Context, row: Row) -> bool:
     first = label_of(row.first)
     return bool(_find_handler(c, first) or _SUBSECTION.match(row.first) or _ITEM.match(first)
-                or _ITEM_GROUP.match(first) or _FLOW.match(first) or first.startswith(("委託内容", "再委託")))
+                or _ITEM_GROUP.match(first) or _FLOW.match(first) or _FLOW_GROUP.match(first)
+                or _MAJOR.match(row.first) or _ANNEX.match(row.first)
+                or first.startswith(("委託内容", "再委託")))
 
 
 # --------------------------------------------------------------------------- sections
@@ -335,6 +341,8 @@ def _blocks(a: Assessment, c: _Context, row: Row) -> bool:
         if value:
             c.flow.recipient = clean_recipient(clean(value[0]))
             c.flow.annex_ref = _annex_ref(clean(value[0]))
+        else:
+            c.pending = "flow_recipient"
         target = "provisions" if direction == "provision" else "transfers"
         if getattr(file, target) is None:
             setattr(file, target, [])
@@ -470,6 +478,17 @@ def _affair(a, c, row, value):
     a.affair, a.affair_line = clean(value), row.line
 
 
+def _listed_systems(a, c, row, value):
+    """基礎項目評価書 I.1 ③システムの名称: the systems as a list in one cell (no ③接続 item)."""
+    if a.systems is None:
+        a.systems = []
+    names = [n for n in re.split(r"[、,・\n]|\s{2,}|(?:^|\s)\d+\.\s*", clean(value)) if n.strip()]
+    for name in names:
+        a.systems.append(System(index=len(a.systems) + 1, line=row.line, name=clean_system_name(name),
+                                raw_name=name.strip(), kind=system_kind(name)))
+    a.sections_seen.add("systems")
+
+
 def _department(a, c, row, value):
     a.department, a.department_line = clean(value), row.line
 
@@ -557,7 +576,7 @@ def _provision_transfer(a, c, row, value):
 
 
 _SUB_FIELDS = {
-    "affair": ((re.compile(r"^事務の名称"), _affair),),
+    "affair": ((re.compile(r"^事務の名称"), _affair), (re.compile(r"^システムの名称"), _listed_systems)),
     "department": ((re.compile(r"^部署$"), _department),),
     "number_use": ((re.compile(r"^法令上の根拠"), _number_use),),
     "linkage": ((re.compile(r"^実施の有無"), _linkage_status), (re.compile(r"^法令上の根拠"), _linkage_basis)),
@@ -743,6 +762,9 @@ def _listed_methods(text: str) -> list[str]:
 
 def _finish(a: Assessment) -> None:
     """Attach annex rows to the entries that point to them; drop empty template slots."""
+    if a.kind is None and a.title:
+        a.kind = next((kind for kind in ASSESSMENT_KINDS if kind in a.title), None)
+        a.kind_line = a.header_line if a.kind else None
     annexes = {annex.label: annex for annex in a.annexes}
     for file in a.files:
         for flows in (file.provisions, file.transfers):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from html.parser import HTMLParser
+
 from .reader import SourceText
 from .textnorm import clean
 
@@ -62,11 +64,84 @@ def _clean_cell(cell: str) -> str:
     return clean(text.replace("**", " "))
 
 
+class _TableSplitter(HTMLParser):
+    """Split an HTML ``<table>`` line into rows of cells, keeping each cell's inner HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.depth = 0  # nested tables stay inside their cell
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.depth += 1
+        if self.depth == 1 and tag == "tr":
+            self.rows.append([])
+            return
+        if self.depth == 1 and tag in ("td", "th"):
+            self.cell = []
+            return
+        if self.cell is not None:
+            self.cell.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag, attrs):
+        if self.cell is not None:
+            self.cell.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.depth -= 1
+        elif self.depth == 1 and tag in ("td", "th") and self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+            return
+        if self.cell is not None:
+            self.cell.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def handle_entityref(self, name):
+        if self.cell is not None:
+            self.cell.append(f"&{name};")
+
+    def handle_charref(self, name):
+        if self.cell is not None:
+            self.cell.append(f"&#{name};")
+
+
+def split_html_table(line: str) -> list[list[str]]:
+    """Rows of cells (inner HTML) of a line that is one HTML table."""
+    splitter = _TableSplitter()
+    splitter.feed(line)
+    splitter.close()
+    return [row for row in splitter.rows if any(cell.strip() for cell in row)]
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def parse_rows(source: SourceText) -> list[Row]:
-    """All non-blank, non-rule lines of the document as rows (blank cells kept in place)."""
+    """All non-blank, non-rule lines of the document as rows (blank cells kept in place).
+
+    A line that is a whole HTML ``<table>`` becomes one row per ``<tr>`` (same line
+    number); a Markdown pipe-table line (``| a | b |``) is split on the pipes.
+    """
     rows: list[Row] = []
     for number, line in enumerate(source.lines, start=1):
         if not line.strip() or _RULE.match(line):
+            continue
+        stripped = line.strip()
+        if stripped.lower().startswith("<table") and "\t" not in stripped:
+            rows.extend(Row(number, tuple(cells)) for cells in split_html_table(stripped))
+            continue
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+            rows.append(Row(number, tuple(_pipe_cells(stripped))))
             continue
         heading = bool(_HEADING.match(line)) or bool(_BOLD.match(line.strip()))
         list_item = bool(_LIST.match(line)) and not heading

@@ -1,0 +1,151 @@
+"""Extractor behaviour on small purpose-built documents (one rule of the form per test)."""
+from __future__ import annotations
+
+from pdgraph.extract import extract
+from pdgraph.reader import decode
+
+HEADER = """特定個人情報保護評価書(重点項目評価書)
+
+評価書番号\t評価書名
+3\t架空市 介護保険事務 重点項目評価書
+
+評価実施機関名
+
+架空市長
+
+公表日
+
+令和元年5月1日
+"""
+
+
+def doc(body: str, header: str = HEADER):
+    return extract(decode((header + body).encode("utf-8"), "tiny.txt"))
+
+
+def test_header_fields_and_era_dates():
+    a = doc("")
+    assert (a.number, a.organization, a.kind) == ("3", "架空市長", "重点項目評価書")
+    assert a.published.iso == "2019-05-01" and not a.published.impossible
+    assert a.published_line == 12
+
+
+def test_impossible_era_year_is_converted_and_flagged():
+    a = doc("", HEADER.replace("令和元年5月1日", "平成32年9月25日"))
+    assert a.published.iso == "2020-09-25" and a.published.impossible
+
+
+def test_lost_sections_are_none_not_empty():
+    a = doc("")
+    assert a.systems is None and a.number_use is None and a.linkage is None and a.changes is None
+    assert a.affair is None and a.files == []
+
+
+def test_kind_falls_back_to_the_title_when_the_heading_is_lost():
+    a = doc("", HEADER.replace("特定個人情報保護評価書(重点項目評価書)\n", ""))
+    assert a.kind == "重点項目評価書"
+
+
+def test_system_block_and_connections():
+    a = doc("""
+システム1\t
+①システムの名称\t(1) 団体内統合宛名システム(以下「宛名システム」という。)
+③他のシステムとの接続\t[ ○ ] 中間サーバー [ ] 税務システム [○] その他 ( 介護保険システム、統合収納システム )
+""")
+    (system,) = a.systems
+    assert system.name == "団体内統合宛名システム" and system.kind == "宛名システム等"
+    assert system.connections == ["その他"]
+    assert system.other_connections == ["介護保険システム", "統合収納システム"]
+    assert system.line == 14  # the システム1 heading
+
+
+def test_basic_survey_lists_systems_in_one_cell():
+    a = doc("""
+I 関連情報
+1. 特定個人情報ファイルを取り扱う事務
+①事務の名称\t介護保険に関する事務
+③システムの名称\t介護保険システム、中間サーバー、団体内統合宛名システム
+""", HEADER.replace("重点項目評価書", "基礎項目評価書"))
+    assert a.affair == "介護保険に関する事務"
+    assert [(s.name, s.kind, s.connections) for s in a.systems] == [
+        ("介護保険システム", "業務システム", None), ("中間サーバー", "中間サーバー", None),
+        ("団体内統合宛名システム", "宛名システム等", None)]
+
+
+FILE = """
+II 特定個人情報ファイルの概要
+1. 特定個人情報ファイル名
+介護保険ファイル
+2. 基本情報
+②対象となる本人の数\t[ 1万人以上10万人未満 ] <選択肢> 1) 1万人未満 2) 1万人以上10万人未満
+⑤保有開始日\t平成28年1月
+"""
+
+
+def test_file_block_and_template_slots_are_not_items():
+    a = doc(FILE + """
+4. 特定個人情報ファイルの取扱いの委託
+委託の有無 ※\t[ 委託する ] <選択肢> 1) 委託する 2) 委託しない ( 1 ) 件
+委託事項1\tシステム保守
+③委託先名\t架空システム株式会社
+再委託\t④再委託の有無 ※\t[ 再委託する ] <選択肢> 1) 再委託する 2) 再委託しない
+\t⑤再委託の許諾方法\t書面により承認する。
+委託事項2～5\t
+委託事項2\t
+①委託内容\t
+③委託先名\t
+5. 特定個人情報の提供・移転(委託に伴うものを除く。)
+提供・移転の有無\t[ ○ ] 提供を行っている ( 1 ) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない
+提供先1\t
+①法令上の根拠\t
+提供先2～5\t
+""")
+    (file,) = a.files
+    assert (file.name, file.subjects, file.holding_start.iso) == ("介護保険ファイル", "1万人以上10万人未満", "2016-01")
+    assert file.entrustment.status == "委託する" and file.entrustment.declared_count == 1
+    (item,) = file.entrustment.items
+    assert (item.title, item.contractor, item.reentrustment, item.permission_method) == (
+        "システム保守", "架空システム株式会社", "再委託する", "書面により承認する。")
+    assert file.provision_transfer.provides is True and file.provision_transfer.transfers is False
+    assert file.provisions == [] and file.transfers == []
+
+
+def test_flow_recipient_on_the_next_line_and_annex_rows():
+    a = doc(FILE + """
+5. 特定個人情報の提供・移転(委託に伴うものを除く。)
+提供・移転の有無\t[ ] 提供を行っている ( ) 件 [○] 移転を行っている ( 2 ) 件 [ ] 行っていない
+<b>移転先1</b>\t\t
+番号法第9条第2項に基づき条例で定める移転先(別紙1のとおり)
+①法令上の根拠\t番号法第9条第2項
+⑥移転方法\t[ ○ ] 庁内連携システム [ ] 紙
+(別紙1) 移転先一覧
+<table><tr><th>No.</th><th>移転先</th><th>移転先における用途</th><th>移転方法</th></tr><tr><td>1</td><td>税務課</td><td>住民税の賦課</td><td>紙・フラッシュメモリ</td></tr><tr><td>2</td><td>福祉課</td><td>生活保護</td><td>庁内連携システム</td></tr></table>
+""")
+    (flow,) = a.files[0].transfers
+    assert flow.recipient == "番号法第9条第2項に基づき条例で定める移転先(別紙1のとおり)"
+    assert [(row.recipient, row.purpose, row.methods) for row in flow.breakdown] == [
+        ("税務課", "住民税の賦課", ["紙", "フラッシュメモリ"]), ("福祉課", "生活保護", ["庁内連携システム"])]
+    assert all(row.direction == "transfer" and row.annex_row for row in flow.breakdown)
+    assert flow.basis.atoms[0].article == "9"
+
+
+def test_risk_section_rows_are_not_read_as_file_facts():
+    a = doc(FILE + """
+III リスク対策
+1. 特定個人情報ファイル名
+介護保険ファイル
+4. 特定個人情報ファイルの取扱いの委託\t\t[ ] 委託しない
+委託の有無\t[ 委託しない ]
+""")
+    assert len(a.files) == 1 and a.files[0].entrustment is None
+
+
+def test_changes_annex():
+    a = doc("""
+(別添2) 変更箇所
+変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明
+令和2年1月11日\tI-6 担当部署\t<ul><li>旧</li></ul>\t新\t事後\t異動
+\t\t重点項目評価書\t全項目評価書\t\t引上げ
+""")
+    assert [(c.date.iso if c.date else None, c.item, c.before, c.after, c.timing) for c in a.changes] == [
+        ("2020-01-11", "I-6 担当部署", "旧", "新", "事後"), (None, "", "重点項目評価書", "全項目評価書", "")]
