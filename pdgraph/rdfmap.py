@@ -90,11 +90,18 @@ def _date_literal(value: DateValue) -> Literal | None:
     return Literal(value.iso, datatype=XSD.date if len(value.iso) == 10 else XSD.gYearMonth)
 
 
-class _Mapper:
-    """Writes one assessment into one graph (kept small: one method per record type)."""
+class _TripleSet(set):
+    """Triples collected before they go into a store in one batch (stores add one by one slowly)."""
 
-    def __init__(self, a: Assessment, graph: Graph):
-        self.a, self.g = a, graph
+    def add(self, triple) -> None:  # type: ignore[override]
+        super().add(triple)
+
+
+class _Mapper:
+    """Writes one assessment into a set of triples (kept small: one method per record type)."""
+
+    def __init__(self, a: Assessment):
+        self.a, self.g = a, _TripleSet()
         self.aid = assessment_id(a)
         self.base = f"{ID}assessment/{self.aid}"
         self.node = URIRef(self.base)
@@ -489,21 +496,28 @@ class _Mapper:
             self.text(node, predicate, value)
 
 
+def assessment_triples(a: Assessment) -> set:
+    """All triples of one assessment's graph."""
+    mapper = _Mapper(a)
+    mapper.run()
+    return mapper.g
+
+
 def assessment_graph(a: Assessment, identifier: URIRef | None = None) -> Graph:
     """A standalone graph of one assessment (its identifier is the named-graph IRI)."""
     graph = Graph(identifier=identifier or graph_iri(a))
     bind_prefixes(graph)
-    _Mapper(a, graph).run()
+    graph.addN((s, p, o, graph) for s, p, o in assessment_triples(a))
     return graph
 
 
 def add_assessment(dataset: Dataset, a: Assessment) -> URIRef:
     """Put an assessment into the dataset, replacing any earlier graph of the same assessment."""
     name = graph_iri(a)
-    dataset.remove_graph(dataset.graph(name))
+    if any(True for _ in dataset.graph(name).triples((None, None, None))):
+        dataset.remove_graph(dataset.graph(name))
     target = dataset.graph(name)
-    for triple in assessment_graph(a, name):
-        target.add(triple)
+    target.addN((s, p, o, target) for s, p, o in assessment_triples(a))
     return name
 
 

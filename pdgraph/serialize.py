@@ -11,10 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 
 from .vocab import PREFIXES
 
 _ORDERED_PREFIXES = sorted(PREFIXES.items(), key=lambda item: len(str(item[1])), reverse=True)
+_NAMESPACES = NamespaceManager(Graph(bind_namespaces="none"))
+for _prefix, _namespace in PREFIXES.items():
+    _NAMESPACES.bind(_prefix, _namespace, override=True)
 
 
 def term(node) -> str:
@@ -29,7 +33,7 @@ def term(node) -> str:
                     return f"{prefix}:{local}"
         return node.n3()
     if isinstance(node, Literal):
-        return node.n3()
+        return node.n3(_NAMESPACES)
     raise TypeError(f"blank nodes are not written: {node!r}")
 
 
