@@ -183,7 +183,7 @@ def _take_pending(a: Assessment, c: _Context, row: Row) -> bool:
         _set_header(a, label, row.first, row.line)
         return True
     if label == "file_name" and c.file is not None:
-        c.file.name, c.file.line = row.first, row.line
+        c.file.name, c.file.line = file_name(row.first), row.line
         return True
     if label == "flow_recipient" and c.flow is not None and not _is_label_row(c, row):
         c.flow.recipient = clean_recipient(row.first)
@@ -249,7 +249,7 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
             _new_file(a, c, row.line)
             value = row.value_after(0)
             if value:
-                c.file.name = clean(value[0])
+                c.file.name = file_name(value[0])
             else:
                 c.pending = "file_name"
         return True
@@ -267,6 +267,11 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
     elif key == "systems" and a.systems is None:
         a.systems = []
     return True
+
+
+def file_name(text: str) -> str:
+    """A 特定個人情報ファイル名 without its "(1) " numbering or a trailing "※…" remark."""
+    return re.sub(r"\s*※.*$", "", re.sub(r"^\s*\(\s*\d+\s*\)\s*", "", clean(text))).strip()
 
 
 def _starts_file_block(c: _Context, rows: list[Row], position: int, number: int) -> bool:
@@ -642,8 +647,10 @@ def _record_items(a: Assessment, c: _Context, row: Row) -> None:
     if c.skip_note and raw_first[:1] in (" ", "\u3000"):
         return
     c.skip_note = False
-    names = {f.name for f in a.files if f.name}
-    if first in names:
+    named = {f.name: f for f in a.files if f.name}
+    if file_name(first) in named:  # a per-file part of the annex: "(2) 本人確認情報ファイル"
+        c.file = named[file_name(first)]
+        c.file.record_items = c.file.record_items if c.file.record_items is not None else []
         return
     for cell, text in zip(row.cells, row.texts):
         if not text or _GROUP.match(text) or cell.strip().startswith("<b>"):
