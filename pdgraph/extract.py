@@ -294,9 +294,15 @@ def _new_file(a: Assessment, c: _Context, line: int) -> None:
 
 
 def _section_row(a: Assessment, c: _Context, row: Row) -> None:
-    if _blocks(a, c, row):
-        return
+    if not _blocks(a, c, row):
+        _fields_from(a, c, row, 0)
+
+
+def _fields_from(a: Assessment, c: _Context, row: Row, start: int) -> None:
+    """The first cell from ``start`` that is a known field label, with the value after it."""
     for index, text in enumerate(row.texts):
+        if index < start:
+            continue
         label = label_of(text)
         if not label:
             continue
@@ -321,6 +327,7 @@ def _blocks(a: Assessment, c: _Context, row: Row) -> bool:
         c.system = System(index=int(system.group(1)), line=row.line)
         a.systems.append(c.system)
         a.sections_seen.add("systems")
+        _block_rest(a, c, row)
         return True
     item = _ITEM.match(first)
     if item:
@@ -329,12 +336,12 @@ def _blocks(a: Assessment, c: _Context, row: Row) -> bool:
             file.entrustment = Entrustment(line=row.line)
         c.close_blocks()
         c.item = EntrustmentItem(index=int(item.group(1)), line=row.line)
-        title = row.value_after(_first_index(row))
-        if title:
-            c.item.title = clean(title[0])
-        else:
-            c.pending = "item_title"
         file.entrustment.items.append(c.item)
+        title = _block_rest(a, c, row)
+        if title is None:
+            c.pending = "item_title"
+        else:
+            c.item.title = title
         return True
     flow = _FLOW.match(first)
     if flow:
@@ -342,19 +349,32 @@ def _blocks(a: Assessment, c: _Context, row: Row) -> bool:
         direction = "provision" if flow.group(1) == "提供先" else "transfer"
         c.close_blocks()
         c.flow = Flow(direction=direction, index=int(flow.group(2)), line=row.line)
-        value = row.value_after(_first_index(row))
-        if value:
-            c.flow.recipient = clean_recipient(clean(value[0]))
-            c.flow.annex_ref = _annex_ref(clean(value[0]))
-        else:
-            c.pending = "flow_recipient"
         target = "provisions" if direction == "provision" else "transfers"
         if getattr(file, target) is None:
             setattr(file, target, [])
         getattr(file, target).append(c.flow)
         a.sections_seen.add("flows")
+        recipient = _block_rest(a, c, row)
+        if recipient is None:
+            c.pending = "flow_recipient"
+        elif recipient:
+            c.flow.recipient = clean_recipient(recipient)
+            c.flow.annex_ref = _annex_ref(recipient)
         return True
     return False
+
+
+def _block_rest(a: Assessment, c: _Context, row: Row) -> str | None:
+    """What follows a block heading on its row: a title / recipient (returned), or, in a
+    flattened table, a field label with its value (handled here; "" returned). None: nothing."""
+    value = row.value_after(_first_index(row))
+    if value is None:
+        return None
+    text, index = value
+    if _find_handler(c, label_of(clean(text))):
+        _fields_from(a, c, row, index)
+        return ""
+    return clean(text)
 
 
 def _first_index(row: Row) -> int:

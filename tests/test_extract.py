@@ -174,3 +174,17 @@ III リスク対策
     assert [(f.name, f.subjects, f.record_items) for f in a.files] == [
         ("住民基本台帳ファイル", "10万人以上100万人未満", ["氏名", "住所"]),
         ("本人確認情報ファイル", "1万人未満", ["個人番号", "生年月日"])]
+
+
+def test_flattened_table_with_a_field_on_the_block_heading_row():
+    a = doc("""
+システム1\t①システムの名称\t住民基本台帳ネットワークシステム
+""" + FILE + """
+5. 特定個人情報の提供・移転(委託に伴うものを除く。)
+提供先1\t①法令上の根拠\t番号法第19条第8号
+②提供先における用途\t年金の支給
+""")
+    assert [s.name for s in a.systems] == ["住民基本台帳ネットワークシステム"]
+    (flow,) = a.files[0].provisions
+    assert flow.recipient is None and flow.purpose == "年金の支給"
+    assert [(x.article, x.item) for x in flow.basis.atoms] == [("19", "8")]
