@@ -41,7 +41,8 @@ ASSESSMENT_KINDS = ("基礎項目評価書", "重点項目評価書", "全項目
 _KIND = re.compile(r"特定個人情報保護評価書\s*\(\s*(基礎項目評価書|重点項目評価書|全項目評価書)\s*\)")
 _MAJOR = re.compile(r"^(I|II|III|IV|V|VI|VII)\s*(基本情報|関連情報|特定個人情報ファイルの概要|リスク対策|特定個人情報ファイルの取扱いプロセス"
                     r"|その他のリスク対策|開示請求|評価実施手続|しきい値判断)")
-_ANNEX = re.compile(r"^\(\s*(別添|別紙)\s*(\d+)\s*\)\s*(.*)$")
+_ANNEX = re.compile(r"^(?:\(\s*(?P<a>別添|別紙)\s*(?P<an>\d+)\s*\)|【\s*(?P<b>別添|別紙)\s*(?P<bn>\d+)\s*】"
+                    r"|(?P<c>別添|別紙)\s*(?P<cn>\d+)(?=\s))\s*(?P<title>.*)$")
 _SUBSECTION = re.compile(r"^(\d+)\s*\.\s*(\S.*)$")
 _SYSTEM = re.compile(r"^システム\s*(\d+)$")
 _SYSTEM_GROUP = re.compile(r"^システム\s*\d+\s*[～~〜-]\s*\d+$")
@@ -106,7 +107,7 @@ def _dispatch(a: Assessment, c: _Context, rows: list[Row], position: int, row: R
             return
     if c.toc:
         gap = c.toc_last_line and row.line > c.toc_last_line + 1
-        if not gap and not row.heading and (_MAJOR.match(first) or _ANNEX.match(first)):
+        if not gap and not row.heading and (_MAJOR.match(first) or annex_heading(first)):
             c.toc_last_line = row.line
             return
         c.toc = False
@@ -126,9 +127,9 @@ def _dispatch(a: Assessment, c: _Context, rows: list[Row], position: int, row: R
         c.sub, c.annex_mode, c.annex = None, None, None
         c.close_blocks()
         return
-    annex = _ANNEX.match(first)
+    annex = annex_heading(first)
     if annex:
-        _open_annex(a, c, row, annex)
+        _open_annex(a, c, row, *annex)
         return
     if c.annex_mode:
         _annex_row(a, c, row)
@@ -177,7 +178,7 @@ def _take_pending(a: Assessment, c: _Context, row: Row) -> bool:
     label, c.pending = c.pending, None
     if label == "skip":
         return row.line == c.pending_line
-    if row.heading or _MAJOR.match(row.first) or _ANNEX.match(row.first) or row.first == "項目一覧":
+    if row.heading or _MAJOR.match(row.first) or annex_heading(row.first) or row.first == "項目一覧":
         return False  # the value is blank; this row is the next item
     if label in ("評価実施機関名", "公表日"):
         _set_header(a, label, row.first, row.line)
@@ -199,7 +200,7 @@ def _is_label_row(c: _Context, row: Row) -> bool:
     first = label_of(row.first)
     return bool(_find_handler(c, first) or _SUBSECTION.match(row.first) or _ITEM.match(first)
                 or _ITEM_GROUP.match(first) or _FLOW.match(first) or _FLOW_GROUP.match(first)
-                or _MAJOR.match(row.first) or _ANNEX.match(row.first)
+                or _MAJOR.match(row.first) or annex_heading(row.first)
                 or first.startswith(("委託内容", "再委託")))
 
 
@@ -616,8 +617,21 @@ _SUB_FIELDS = {
 # --------------------------------------------------------------------------- annexes
 
 
-def _open_annex(a: Assessment, c: _Context, row: Row, match: re.Match[str]) -> None:
-    kind, number, title = match.group(1), match.group(2), match.group(3).strip()
+def annex_heading(text: str) -> tuple[str, str, str] | None:
+    """(別添|別紙, number, title) of an annex heading such as "(別紙1) 提供先一覧" or "【別紙2】…";
+    None for a reference to an annex ("(別紙2)のとおり", "別紙1を参照")."""
+    match = _ANNEX.match(text)
+    if not match:
+        return None
+    title = match.group("title").strip()
+    if re.match(r"^[のをにへ]", title) or re.search(r"(を参照|のとおり|参照)\)?$", title):
+        return None
+    kind = match.group("a") or match.group("b") or match.group("c")
+    number = match.group("an") or match.group("bn") or match.group("cn")
+    return kind, number, title
+
+
+def _open_annex(a: Assessment, c: _Context, row: Row, kind: str, number: str, title: str) -> None:
     c.close_blocks()
     c.sub = None
     c.skip_note = False
