@@ -21,7 +21,7 @@ from .normalise import clean_recipient, clean_system_name, split_entities, syste
 from .reader import SourceText
 from .records import (Annex, Assessment, BasisStatement, Change, DataFile, Entrustment, EntrustmentItem, Flow,
                       Linkage, ProvisionTransfer, Source, System)
-from .textnorm import clean, collapse
+from .textnorm import clean
 
 # Option vocabularies of the form (様式).
 SYSTEM_CONNECTIONS = ["情報提供ネットワークシステム", "庁内連携システム", "住民基本台帳ネットワークシステム",
@@ -421,11 +421,15 @@ def _system_name(a, c, row, value):
     c.system.kind = system_kind(c.system.raw_name)
 
 
-def _system_connections(a, c, row, value):
-    chosen = opt.selected_labels(value, SYSTEM_CONNECTIONS)
-    c.system.connections = [o.label for o in chosen]
+def choices_with_other(cell: str, labels: list[str]) -> tuple[list[str], list[str]]:
+    """Selected option labels, and the names written in the parentheses of a selected その他."""
+    chosen = opt.selected_labels(cell, labels)
     other = next((o for o in chosen if o.label == "その他"), None)
-    c.system.other_connections = split_entities(other.paren_text) if other else []
+    return [o.label for o in chosen], split_entities(other.paren_text) if other else []
+
+
+def _system_connections(a, c, row, value):
+    c.system.connections, c.system.other_connections = choices_with_other(value, SYSTEM_CONNECTIONS)
 
 
 _SYSTEM_FIELDS = (
@@ -483,10 +487,7 @@ def _flow_subjects(a, c, row, value):
 
 
 def _flow_methods(a, c, row, value):
-    chosen = opt.selected_labels(value, FLOW_METHODS)
-    c.flow.methods = [o.label for o in chosen]
-    other = next((o for o in chosen if o.label == "その他"), None)
-    c.flow.methods_other = split_entities(other.paren_text) if other else []
+    c.flow.methods, c.flow.methods_other = choices_with_other(value, FLOW_METHODS)
 
 
 _FLOW_FIELDS = (
@@ -572,10 +573,7 @@ def _file_sources(a, c, row, value):
 
 
 def _file_acquisition(a, c, row, value):
-    chosen = opt.selected_labels(value, ACQUISITION_METHODS)
-    c.file.acquisition_methods = [o.label for o in chosen]
-    other = next((o for o in chosen if o.label == "その他"), None)
-    c.file.acquisition_methods_other = split_entities(other.paren_text) if other else []
+    c.file.acquisition_methods, c.file.acquisition_methods_other = choices_with_other(value, ACQUISITION_METHODS)
     c.file.acquisition_line = row.line
 
 
@@ -825,6 +823,3 @@ def _finish(a: Assessment) -> None:
     if a.systems is not None:
         a.systems = [s for s in a.systems if s.name or s.connections]
 
-
-def collapse_text(text: str) -> str:
-    return collapse(text)
