@@ -375,7 +375,8 @@ class _Mapper:
             if entity:
                 self.add(node, PDG.sourceText, Literal(entity))
                 target = (self.department(entity) if source.category == "評価実施機関内の他部署"
-                          else self.organisation(entity, DPV.DataSource))
+                          else self.organisation(entity))
+                self.g.add((target, RDF.type, DPV.DataSource))
                 self.g.add((node, PDG.dataSource, target))
             for label in file.acquisition_methods or []:
                 self.g.add((node, PDG.method, self.concept(METHOD[label], label, PDG.Method)))
@@ -419,6 +420,7 @@ class _Mapper:
             self.located(sub, item.reentrustment_line or item.line, PDG.Flow, PDG.Reentrustment)
             self.g.add((node, PDG.hasReentrustment, sub))
             self.g.add((sub, PDG.file, file_node))
+            self.g.add((file_node, PDG.hasFlow, sub))
             self.g.add((sub, PDG.direction, Literal("再委託")))
             self.text(sub, PDG.title, item.reentrusted_tasks)
             subcontractor = URIRef(f"{sub}/subcontractor")
