@@ -84,5 +84,7 @@ def facts(sources: tuple[str, ...], output_dir: str) -> None:
     sys.exit(_report_problems(result))
 
 
+from .map_cli import map_command; main.add_command(map_command)  # noqa: E402,E702
+
 if __name__ == "__main__":  # pragma: no cover
     main()

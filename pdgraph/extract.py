@@ -21,7 +21,7 @@ from .normalise import clean_recipient, clean_system_name, split_entities, syste
 from .reader import SourceText
 from .records import (Annex, Assessment, BasisStatement, Change, DataFile, Entrustment, EntrustmentItem, Flow,
                       Linkage, ProvisionTransfer, Source, System)
-from .textnorm import clean
+from .textnorm import clean, tidy
 
 # Option vocabularies of the form (様式).
 SYSTEM_CONNECTIONS = ["情報提供ネットワークシステム", "庁内連携システム", "住民基本台帳ネットワークシステム",
@@ -250,7 +250,7 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
             _new_file(a, c, row.line)
             value = row.value_after(0)
             if value:
-                c.file.name = file_name(value[0])
+                c.file.name = file_name(clean(value[0]))
             else:
                 c.pending = "file_name"
         return True
@@ -272,7 +272,7 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
 
 def file_name(text: str) -> str:
     """A 特定個人情報ファイル名 without its "(1) " numbering or a trailing "※…" remark."""
-    return re.sub(r"\s*※.*$", "", re.sub(r"^\s*\(\s*\d+\s*\)\s*", "", clean(text))).strip()
+    return re.sub(r"\s*※.*$", "", re.sub(r"^\s*\(\s*\d+\s*\)\s*", "", tidy(text))).strip()
 
 
 def _starts_file_block(c: _Context, rows: list[Row], position: int, number: int) -> bool:

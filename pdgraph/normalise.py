@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .textnorm import clean
+from .textnorm import tidy
 
 # Canonical system kinds (contract: "Canonical system kinds"), checked in order.
 SYSTEM_KINDS = (
@@ -32,7 +32,7 @@ def system_kind(raw_name: str | None) -> str | None:
     """Canonical kind of a system from its ①システムの名称 cell (remarks included)."""
     if not raw_name:
         return None
-    text = clean(raw_name)
+    text = tidy(raw_name)
     if _SAME_AS_ADDRESS.search(text):
         return "宛名システム等"
     name = clean_system_name(text)
@@ -50,7 +50,7 @@ _REMARK = re.compile(r"\s*※.*$")
 
 def clean_system_name(raw_name: str) -> str:
     """Drop "(2) " numbering, definitions "(以下「…」という。)", remarks "※…" and "(…と同義)"."""
-    name = _NUMBERING.sub("", clean(raw_name))
+    name = _NUMBERING.sub("", tidy(raw_name))
     name = _DEFINITION.sub("", name)
     name = _REMARK_PAREN.sub("", name)
     name = _REMARK.sub("", name)
@@ -66,7 +66,7 @@ def split_entities(text: str) -> list[str]:
     """Names listed in parentheses: split on 、/,/;/spaces outside parentheses; a lone 等 is dropped."""
     parts: list[str] = []
     depth, current = 0, ""
-    for ch in clean(text):
+    for ch in tidy(text):
         if ch in "(「":
             depth += 1
         elif ch in ")」":
@@ -94,11 +94,11 @@ _ALIAS_INDEX = {alias: canonical for canonical, aliases in ORGANISATION_ALIASES.
 
 def canonical_organisation(name: str) -> str:
     """The shared name of an organisation (for identity across assessments)."""
-    text = re.sub(r"\s+", "", clean(name))
+    text = re.sub(r"\s+", "", tidy(name))
     return _ALIAS_INDEX.get(text, text)
 
 
 def split_contractors(text: str) -> list[str]:
     """委託先名 may name several companies ("A / B", "A、B"); each is a contractor."""
-    parts = re.split(r"\s*[/／]\s*|、", clean(text))
+    parts = re.split(r"\s*[/／]\s*|、", tidy(text))
     return [p.strip() for p in parts if p.strip()]

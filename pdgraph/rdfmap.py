@@ -53,6 +53,17 @@ def organisation_iri(name: str) -> URIRef:
     return ID[f"org/{digest(canonical_organisation(name))}"]
 
 
+_DEPARTMENT_NAME = re.compile(r"(課|部|室|係|班|局|所|センター|担当|グループ|支所|出張所)$")
+
+
+def is_department_name(name: str) -> bool:
+    """A 移転先 named like a unit of the body (市民部 市民課, 総合福祉事務所), not an outside body.
+
+    Some bodies list an outside body under 移転 for convenience (松戸市: 千葉県後期高齢者医療広域連合).
+    """
+    return bool(_DEPARTMENT_NAME.search(name.strip())) and not re.search(r"(広域連合|機構|協会|基金|組合)", name)
+
+
 def law_iri(law: str) -> URIRef:
     return ID[f"law/{digest(law)}"]
 
@@ -480,7 +491,7 @@ class _Mapper:
             self.g.add((group, RDF.type, DPV.Recipient))
             self.label(group, flow.recipient)
             return group
-        if flow.direction == "transfer":  # 移転: to another department of the same body
+        if flow.direction == "transfer" and is_department_name(flow.recipient):  # 移転 inside the body
             node = self.department(flow.recipient)
             self.g.add((node, RDF.type, DPV.Recipient))
             return node

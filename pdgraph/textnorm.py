@@ -38,3 +38,9 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     return collapse(nfkc(html.unescape(strip_tags(text))))
+
+
+def tidy(text: str | None) -> str:
+    """NFKC and collapsed spaces only, for text that is already `clean`: never strips tags again
+    (an entity-encoded ``&lt;script&gt;`` in a cell is document text and must stay text)."""
+    return collapse(nfkc(text)) if text else ""
