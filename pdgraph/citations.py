@@ -176,7 +176,7 @@ class _Parser:
         self.close_table()
         if law != self.law:
             self.flush_law()
-            self.law, self.law_known, self.law_used = law, law in KNOWN_LAWS, False
+            self.law, self.law_known, self.law_used = law, law in KNOWN_LAWS or law.endswith("条例"), False
         self.article = None
         self.level = None
 
@@ -315,7 +315,14 @@ _ARTICLE_AHEAD_RE = re.compile(_ARTICLE_AHEAD)
 _KNOWN_LAW = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ALIASES))
 _SEP = re.compile(r"[、,・;]|及び|並びに|および|ならびに|又は|または|若しくは|もしくは")
 _RANGE = re.compile(r"[~〜]|から|ないし")
-_TABLE = re.compile(rf"別表\s*第?({_N}){_KANJI_END}(?!欄)")
+# 別表第一 / 別表第二 (also 別表1, 別表二); a bare 別表 directly followed by a row ("別表の24の項",
+# "別表 項番24") is the single 別表 of the act as renumbered in 2024.
+# "…条例で定める" / "条例に定める" describe, they do not cite one ordinance.
+_ORDINANCE_USE = re.compile(r"\s*(?:で|に|の)定め")
+# A municipal ordinance named without an article: "練馬区個人番号の利用に関する条例".
+_MUNICIPAL_ORDINANCE = re.compile(rf"{_NAME_FIRST}{_NAME_REST}{{0,40}}?(?:都|道|府|県|市|区|町|村){_NAME_REST}{{0,100}}?条例"
+                                  r"(?!\s*(?:で|に|の)定め)")
+_TABLE = re.compile(r"別表\s*(?:第?\s*([一二12])(?![0-9〇一二三四五六七八九十百千万欄])|(?=の\s*[0-9〇一二三四五六七八九十]|\s*項番|\s*[0-9]))")
 _COLUMN = re.compile(rf"第{_N}欄")
 _LEVEL_RE = re.compile(rf"(第)?({_N}(?:の{_N})*)(条|項|号)((?:の{_N})*){_KANJI_END}")
 _ROW_RE = re.compile(rf"(?:第)?({_BN})(?:の?項)?(?![条号欄]){_NUM_END}")
@@ -432,8 +439,9 @@ class _Lexer:
         end = _balanced(self.text, self.pos, self.text[self.pos], close)
         if end is None:
             return False
-        if _ARTICLE_AHEAD_RE.match(self.text, end):
-            self.parser.set_law(canonical_law(self.text[self.pos + 1:end - 1]))
+        name = self.text[self.pos + 1:end - 1]
+        if _ARTICLE_AHEAD_RE.match(self.text, end) or (name.endswith("条例") and not _ORDINANCE_USE.match(self.text, end)):
+            self.parser.set_law(canonical_law(name))
         else:
             self.parser.break_context()
         return self._advance(end)
@@ -467,7 +475,7 @@ class _Lexer:
         if self.text.startswith(("同条", "同項"), self.pos):
             self.parser.on_same("article" if self.text[self.pos + 1] == "条" else "paragraph")
             return self._advance(self.pos + 2)
-        m = self._match(_GENERIC_LAW) or self._match(_KNOWN_LAW)
+        m = self._match(_GENERIC_LAW) or self._match(_KNOWN_LAW) or self._match(_MUNICIPAL_ORDINANCE)
         if not m:
             return False
         self.parser.set_law(canonical_law(m.group(0)))
@@ -477,10 +485,7 @@ class _Lexer:
         m = self._match(_TABLE)
         if not m:
             return False
-        try:
-            name = table_name(m.group(1))
-        except ValueError:
-            return False
+        name = table_name(m.group(1)) if m.group(1) else "別表"
         self.parser.on_table(name)
         return self._advance(m.end())
 
@@ -570,8 +575,12 @@ def _dedupe(atoms: list[Atom]) -> list[Atom]:
     return list(dict.fromkeys(atoms))
 
 
+_HYPHEN_BRANCH = re.compile(r"(?<=[0-9])\s*[-‐‑–−－]\s*(?=[0-9])")
+
+
 def _parse(text: str | None) -> list[tuple[Atom, str]]:
-    return _Lexer(clean(text)).run()
+    # "16-2の項" is written for "16の2の項": a hyphen between digits is an の branch.
+    return _Lexer(_HYPHEN_BRANCH.sub("の", clean(text))).run()
 
 
 def parse_citations(text: str | None) -> list[Atom]:

@@ -85,6 +85,7 @@ def facts(sources: tuple[str, ...], output_dir: str) -> None:
 
 
 from .map_cli import map_command; main.add_command(map_command)  # noqa: E402,E702
+from .validate_cli import validate; main.add_command(validate)  # noqa: E402,E702
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -68,11 +68,14 @@ def law_iri(law: str) -> URIRef:
     return ID[f"law/{digest(law)}"]
 
 
+_TABLE_SLUG = {"別表第一": "1", "別表第二": "2", "別表": "single"}  # 別表: the single table since 2024
+
+
 def provision_iri(atom: Atom) -> URIRef:
     """The most specific provision an atom cites (law, article/paragraph/item, table, row)."""
     base = law_iri(atom.law)
     if atom.table:
-        table = ID[f"law/{digest(atom.law)}/table/{'1' if atom.table == '別表第一' else '2'}"]
+        table = ID[f"law/{digest(atom.law)}/table/{_TABLE_SLUG.get(atom.table, _ascii(atom.table))}"]
         return table if atom.row is None else URIRef(f"{table}/row/{_ascii(atom.row)}")
     if atom.article is None:
         return base
