@@ -562,7 +562,7 @@ def _file_record_count(a, c, row, value):
 
 def _file_holding_start(a, c, row, value):
     text = clean(value)
-    c.file.holding_start_raw = text
+    c.file.holding_start_raw, c.file.holding_start_line = text, row.line
     c.file.holding_start = parse_date(text)
 
 

@@ -141,6 +141,11 @@ class _Mapper:
         if line:
             self.g.add((node, PDG.sourceLine, Literal(line)))
 
+    def line(self, node: URIRef, predicate: URIRef, line: int | None) -> None:
+        """The document line of one field of a node (a field can sit lines away from the node)."""
+        if line:
+            self.g.add((node, predicate, Literal(line)))
+
     def stated(self, node: URIRef, *fields: str) -> None:
         for name in fields:
             self.g.add((node, PDG.statedField, Literal(name)))
@@ -254,6 +259,7 @@ class _Mapper:
             self.g.add((n, PDG.assessingBody, self.body))
             self.add(n, PDG.organizationName, Literal(a.organization))
         self.date(n, DCTERMS.issued, a.published, a.published_raw, "published")
+        self.line(n, PDG.publishedLine, a.published_line)
         if a.affair is not None:
             self.stated(n, "affair")
             self.text(n, PDG.affairName, a.affair)
@@ -345,6 +351,7 @@ class _Mapper:
                 self.stated(node, field)
                 self.text(node, predicate, value)
         self.date(node, PDG.holdingStart, file.holding_start, file.holding_start_raw, "holding_start")
+        self.line(node, PDG.holdingStartLine, file.holding_start_line)
         if file.record_items is not None:
             self.stated(node, "record_items")
             for item in file.record_items:
@@ -355,6 +362,7 @@ class _Mapper:
                 self.acquisition_sources(node, file, source)
         if file.acquisition_methods is not None:
             self.stated(node, "acquisition_methods")
+            self.line(node, PDG.acquisitionLine, file.acquisition_line)
             for label in file.acquisition_methods:
                 self.g.add((node, PDG.acquisitionMethod, self.concept(METHOD[label], label, PDG.Method)))
             for other in file.acquisition_methods_other or []:
@@ -364,6 +372,7 @@ class _Mapper:
         pt = file.provision_transfer
         if pt.line is not None:
             self.stated(node, "provision_transfer")
+            self.line(node, PDG.provisionTransferLine, pt.line)
             self.add(node, PDG.provides, None if pt.provides is None else Literal(pt.provides))
             self.add(node, PDG.provisionCount, None if pt.provision_count is None else Literal(pt.provision_count))
             self.add(node, PDG.transfers, None if pt.transfers is None else Literal(pt.transfers))
@@ -399,7 +408,7 @@ class _Mapper:
         e = file.entrustment
         self.stated(file_node, "entrustment")
         self.add(file_node, PDG.entrustmentStatus, e.status)
-        self.add(file_node, PDG.entrustmentLine, Literal(e.line))
+        self.line(file_node, PDG.entrustmentLine, e.line)
         self.add(file_node, PDG.declaredEntrustmentCount, None if e.declared_count is None else Literal(e.declared_count))
         for position, item in enumerate(e.items, start=1):
             self.entrustment_item(file_node, item, position)
@@ -418,16 +427,17 @@ class _Mapper:
         if item.contractor is not None:
             self.stated(node, "contractor")
             self.text(node, PDG.contractorText, item.contractor)
-            self.add(node, PDG.contractorLine, None if item.contractor_line is None else Literal(item.contractor_line))
+            self.line(node, PDG.contractorLine, item.contractor_line)
             for name in split_contractors(item.contractor):
                 contractor = self.organisation(name, DPV.DataProcessor)
                 contractors.append(contractor)
                 self.g.add((node, PDG.contractor, contractor))
         if item.reentrustment is not None:
             self.add(node, PDG.reentrustmentStatus, Literal(item.reentrustment))
-            self.add(node, PDG.reentrustmentLine, None if item.reentrustment_line is None else Literal(item.reentrustment_line))
+            self.line(node, PDG.reentrustmentLine, item.reentrustment_line)
         if item.permission_method is not None:
             self.stated(node, "permission_method")
+            self.line(node, PDG.permissionLine, item.permission_line)
             self.text(node, PDG.permissionMethod, item.permission_method)
         if item.reentrustment == "再委託する":
             sub = URIRef(f"{node}/reentrustment")

@@ -132,6 +132,7 @@ class DataFile:
     record_count: str | None = None
     holding_start: DateValue | None = None
     holding_start_raw: str | None = None
+    holding_start_line: int | None = None
     sources: list[Source] | None = None
     sources_line: int | None = None
     acquisition_methods: list[str] | None = None
