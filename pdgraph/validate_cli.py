@@ -6,21 +6,11 @@ from pathlib import Path
 
 import click
 
+from .cli_support import progress
 from .errors import PdgraphError
 from .validate import ENGINES, FORMATS, load_shapes, render, validate_paths
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _progress(total: int):
-    state = {"done": 0}
-
-    def report(path: str) -> None:
-        state["done"] += 1
-        if total > 1:
-            click.echo(f"[{state['done']}/{total}] {path}", err=True)
-
-    return report
 
 
 @click.command()
@@ -48,7 +38,7 @@ def validate(sources: tuple[str, ...], fmt: str, output: str | None, engine: str
     """
     try:
         shapes = load_shapes(shape_paths or None)
-        report = validate_paths(sources, shapes, engine, jobs, progress=_progress(len(sources)))
+        report = validate_paths(sources, shapes, engine, jobs, progress=progress(len(sources)))
         text = render(report, fmt, lang, shapes)
     except PdgraphError as error:
         click.echo(f"error: {error}", err=True)

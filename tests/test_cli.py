@@ -72,3 +72,14 @@ def test_every_command_has_help():
     for name, command in main.commands.items():
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and command.help, name
+
+
+def test_run_is_the_main_job(tmp_path):
+    """graph + facts + SHACL report + flow map of the examples in one command."""
+    result = CliRunner().invoke(main, ["run", *_examples(), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("graph.trig", "validation.html", "validation.txt", "map.html"):
+        assert (tmp_path / name).stat().st_size > 1000, name
+    assert len(list((tmp_path / "facts").glob("*.json"))) == 4
+    assert "SHACL: 0 violation(s)" in result.output
+    assert "https://" not in (tmp_path / "map.html").read_text(encoding="utf-8").split("<body", 1)[0]
