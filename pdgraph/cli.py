@@ -56,6 +56,7 @@ def facts(sources: tuple[str, ...], output_dir: str) -> None:
 
 
 from .map_cli import map_command; main.add_command(map_command)  # noqa: E402,E702
+from .query_cli import analyze, query; main.add_command(query); main.add_command(analyze)  # noqa: E402,E702
 from .validate_cli import validate; main.add_command(validate)  # noqa: E402,E702
 
 from .run_cli import run; main.add_command(run)  # noqa: E402,E702

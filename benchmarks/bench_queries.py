@@ -1,0 +1,152 @@
+"""Benchmark: median latency of every catalogue query on rdflib and Oxigraph, same corpus, same run.
+
+Run by hand (not a test):
+
+    .venv/bin/python benchmarks/bench_queries.py            # 1,000 synthetic assessments
+    .venv/bin/python benchmarks/bench_queries.py --n 100 --repeat 3
+
+The corpus is `pdgraph.synthetic.synthetic_sources(n)` ingested into an rdflib
+Dataset (~45 s at 1,000), then copied into an Oxigraph store in a temporary
+directory (``--store oxigraph:PATH``, the store for scale; ``--memory`` for an
+in-memory Oxigraph store, measured slower here). Each query runs ``--repeat`` times on
+Oxigraph after one warm-up run, and ``--rdflib-repeat`` times on rdflib, each rdflib run
+in a forked child stopped after ``--rdflib-timeout`` seconds (rdflib's engine needs
+minutes to hours for some whole-corpus queries at this size). Printed per query: the
+medians, the speed-up, whether both stores gave the same answer, and the goals of
+issue 4 on the faster store:
+
+- parameterised queries (one body, one citation, one kind) ≤ 50 ms median;
+- whole-corpus queries (flows, stats, reach, shared-recipients) ≤ 1 s;
+- the faster store ≥ 10× the in-memory rdflib store on every query.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pdgraph.pipeline import ingest_sources  # noqa: E402
+from pdgraph.queries import load_catalogue, run_query  # noqa: E402
+from pdgraph.stores import OxigraphStore, RdflibStore  # noqa: E402
+from pdgraph.synthetic import synthetic_sources  # noqa: E402
+
+PARAMETERISED = {"recipients-of", "sources-of", "by-legal-basis", "systems-connected-to", "changes-timeline"}
+WHOLE_CORPUS = {"flows", "stats", "reach", "shared-recipients"}
+PARAM_GOAL, WHOLE_GOAL, RATIO_GOAL = 0.050, 1.0, 10.0
+
+BODY = "合成市0001長"  # copy 0 and copy 2 of the examples (松戸市 and 大分市 renamed)
+PARAMS = {
+    "recipients-of": {"organization": "合成健康保険組合0003"},  # a 練馬区 copy: 39 recipients
+    "sources-of": {"organization": "合成健康保険組合0003"},
+    "by-legal-basis": {"table": "別表第二", "row": "94"},
+    "systems-connected-to": {"kind": "中間サーバー"},
+    "changes-timeline": {"organization": BODY},
+    "reach": {"organization": "合成健康保険組合0003"},
+}
+
+
+def timed(function, repeat: int, warmup: bool) -> tuple[float, object]:
+    if warmup:
+        function()
+    times, result = [], None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _child(query, store, params, pipe) -> None:
+    start = time.perf_counter()
+    result = run_query(query, store, params)
+    pipe.send((time.perf_counter() - start, result.variables, sorted(map(repr, result.rows))))
+
+
+def timed_rdflib(query, store, params, repeat: int, timeout: float):
+    """Median seconds and the answer of rdflib runs, each in a forked child; (None, None) on timeout."""
+    context = multiprocessing.get_context("fork")
+    times, answer = [], None
+    for _ in range(repeat):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(query, store, params, send))
+        child.start()
+        if not receive.poll(timeout):
+            child.kill()
+            child.join()
+            return None, None
+        seconds, variables, rows = receive.recv()
+        child.join()
+        times.append(seconds)
+        answer = (variables, rows)
+    return statistics.median(times), answer
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="synthetic assessments (default 1000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs on Oxigraph (default 5)")
+    parser.add_argument("--rdflib-repeat", type=int, default=3, help="timed runs on rdflib (default 3)")
+    parser.add_argument("--rdflib-timeout", type=float, default=300.0, help="seconds per rdflib run (default 300)")
+    parser.add_argument("--memory", action="store_true", help="in-memory Oxigraph instead of a temporary directory")
+    parser.add_argument("--only", nargs="*", help="query names to run (default: all)")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    ingested = ingest_sources(synthetic_sources(args.n))
+    quads = len(ingested.dataset)
+    print(f"ingest {args.n} synthetic assessments: {time.perf_counter() - start:.1f} s, {quads:,} quads, "
+          f"{len(ingested.problems)} problem(s)", flush=True)
+    rdflib_store = RdflibStore(ingested.dataset)
+    start = time.perf_counter()
+    directory = None if args.memory else tempfile.TemporaryDirectory(prefix="pdgraph-bench-")
+    oxigraph_store = OxigraphStore(directory.name if directory else None)
+    oxigraph_store.add_dataset(ingested.dataset)
+    oxigraph_store.flush()
+    where = "in memory" if args.memory else "on disk"
+    print(f"load into Oxigraph ({where}): {time.perf_counter() - start:.1f} s", flush=True)
+
+    catalogue = load_catalogue()
+    names = args.only or list(catalogue)
+    header = f"{'query':22} {'class':6} {'rows':>7} {'rdflib':>10} {'oxigraph':>10} {'ratio':>7}  same  goals"
+    print(header, flush=True)
+    met_all = True
+    for name in names:
+        query = catalogue[name]
+        params = PARAMS.get(name, {})
+        kind = "param" if name in PARAMETERISED else "whole" if name in WHOLE_CORPUS else "other"
+        ox_time, ox_result = timed(lambda: run_query(query, oxigraph_store, params), args.repeat, True)
+        rd_time, rd_answer = timed_rdflib(query, rdflib_store, params, args.rdflib_repeat, args.rdflib_timeout)
+        if rd_time is None:  # timed out: rdflib is at least this slow
+            rd_time, same_text = args.rdflib_timeout, "n/a "
+        else:
+            same = rd_answer == (ox_result.variables, sorted(map(repr, ox_result.rows)))
+            same_text = "yes " if same else "NO  "
+            met_all &= same
+        fast = min(ox_time, rd_time)
+        ratio = rd_time / ox_time if ox_time else float("inf")
+        goals = []
+        if kind == "param":
+            goals.append(f"≤50ms {'met' if fast <= PARAM_GOAL else 'NOT met'}")
+        elif kind == "whole":
+            goals.append(f"≤1s {'met' if fast <= WHOLE_GOAL else 'NOT met'}")
+        goals.append(f"≥10× {'met' if ratio >= RATIO_GOAL else 'NOT met'}")
+        met_all &= all("NOT" not in g for g in goals)
+        rd_text = f"{rd_time * 1000:>8.1f}ms" if same_text != "n/a " else f">{rd_time:>7.0f}s "
+        print(f"{name:22} {kind:6} {len(ox_result.rows):>7} {rd_text} {ox_time * 1000:>8.1f}ms "
+              f"{ratio:>6.1f}{'×' if same_text != 'n/a ' else '×+'} {same_text}  {', '.join(goals)}", flush=True)
+    print("all goals met" if met_all else "some goals NOT met")
+    if directory:
+        directory.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
