@@ -74,7 +74,7 @@ class _Context:
     pending: str | None = None  # a label whose value is on the next line
     pending_line: int = 0
     toc: bool = False
-    toc_last_line: int = 0
+    toc_entries: set[str] = field(default_factory=set)
     skip_note: bool = False
     file_counter: int = 0
     seen: set[str] = field(default_factory=set)
@@ -106,9 +106,10 @@ def _dispatch(a: Assessment, c: _Context, rows: list[Row], position: int, row: R
         if _take_pending(a, c, row):
             return
     if c.toc:
-        gap = c.toc_last_line and row.line > c.toc_last_line + 1
-        if not gap and not row.heading and (_MAJOR.match(first) or annex_heading(first)):
-            c.toc_last_line = row.line
+        # 項目一覧 lists the section titles; it ends at the first other row, at a Markdown heading,
+        # or when a listed title comes again (the body of the document starts there).
+        if not row.heading and (_MAJOR.match(first) or annex_heading(first)) and first not in c.toc_entries:
+            c.toc_entries.add(first)
             return
         c.toc = False
     kind = _KIND.search(row.text)
@@ -117,7 +118,7 @@ def _dispatch(a: Assessment, c: _Context, rows: list[Row], position: int, row: R
         a.sections_seen.add("header")
         return
     if first == "項目一覧":
-        c.toc, c.toc_last_line = True, 0
+        c.toc, c.toc_entries = True, set()
         return
     if _header(a, c, row, rows, position):
         return

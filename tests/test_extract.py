@@ -188,3 +188,29 @@ def test_flattened_table_with_a_field_on_the_block_heading_row():
     (flow,) = a.files[0].provisions
     assert flow.recipient is None and flow.purpose == "年金の支給"
     assert [(x.article, x.item) for x in flow.basis.atoms] == [("19", "8")]
+
+
+def test_format_variants_of_the_examples_give_the_same_facts():
+    """Blank lines between all lines, no Markdown heading marks, full-width digits, CRLF: same facts."""
+    import re
+
+    from pdgraph.facts import facts_from_graph
+    from pdgraph.rdfmap import assessment_graph
+
+    from conftest import EXAMPLES
+
+    variants = {
+        "blank lines": lambda t: t.replace("\n", "\n\n"),
+        "no heading marks": lambda t: re.sub(r"(?m)^#+\s*", "", t).replace("**", ""),
+        "full-width digits": lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        "crlf": lambda t: t.replace("\n", "\r\n"),
+    }
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+
+        def facts(variant: str) -> dict:
+            return facts_from_graph(assessment_graph(extract(decode(variant.encode("utf-8"), path.name))))
+
+        expected = facts(text)
+        for name, change in variants.items():
+            assert facts(change(text)) == expected, (path.name, name)
