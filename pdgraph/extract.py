@@ -539,17 +539,8 @@ def _linkage_basis(a, c, row, value):
     if a.linkage is None:
         a.linkage = Linkage(status=None, status_line=row.line)
     provision, inquiry = parse_linkage(text)
-    a.linkage.basis = BasisStatement(raw=text, line=row.line, atoms=_unique(provision + inquiry))
+    a.linkage.basis = BasisStatement(raw=text, line=row.line, atoms=list(dict.fromkeys(provision + inquiry)))
     a.linkage.provision_atoms, a.linkage.inquiry_atoms = provision, inquiry
-
-
-def _unique(atoms):
-    seen, result = set(), []
-    for atom in atoms:
-        if atom not in seen:
-            seen.add(atom)
-            result.append(atom)
-    return result
 
 
 def _file_subjects(a, c, row, value):
