@@ -48,7 +48,7 @@ from .errors import PdgraphError
 from .normalise import canonical_organisation, system_kind
 from .numerals import branch_number
 from .stores import QueryStore, Solutions
-from .vocab import PREFIXES
+from .vocab import PREFIXES, SYSTEM_KIND
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 LIST_SEPARATOR = " | "
@@ -158,9 +158,25 @@ def provision_targets(bindings: Mapping[str, Identifier | None]) -> list[Identif
     return [provision_iri(Atom(law=law, article=article, paragraph=paragraph, item=item))]
 
 
+NOTHING = URIRef("urn:pdgraph:none")  # an IRI that no graph holds: the queries' "no such node"
+
+
+def system_kind_concepts(bindings: Mapping[str, Identifier | None]) -> list[Identifier]:
+    """The concept of the ``kind`` parameter (中間サーバー → pdg:IntermediateServer), as
+    `pdgraph.rdfmap` types systems; for a kind the form does not know, an IRI no graph holds
+    (``urn:pdgraph:none``), so it matches nothing (rdflib cannot parse an empty VALUES block).
+
+    Why: starting from the concept IRI is one index lookup; finding it by its label scanned the
+    label of every kind node of every graph (16 ms → 4 ms at 1,000 assessments)."""
+    kind = bindings.get("kind")
+    concept = None if kind is None else SYSTEM_KIND.get(str(kind))
+    return [NOTHING if concept is None else concept]
+
+
 # derivation name -> (function of the typed parameters, description)
 DERIVATIONS: dict[str, tuple[Callable[[Mapping[str, Identifier | None]], list[Identifier]], str]] = {
     "provision": (provision_targets, "provision IRIs from law, article, paragraph, item, table and row"),
+    "system-kind": (system_kind_concepts, "the system kind concept of the kind parameter"),
 }
 
 
@@ -320,7 +336,7 @@ def where_start(text: str) -> int:
 # --------------------------------------------------------------------------- reading the catalogue
 
 _KEY = re.compile(r"^(?P<key>title|ja|en|param|derive|lists|example|note):\s*(?P<value>.*)$")
-_DERIVE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<function>[a-z]+)\s*(?:—\s*(?P<doc>.*))?$")
+_DERIVE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<function>[a-z][a-z-]*)\s*(?:—\s*(?P<doc>.*))?$")
 
 
 def _uses_variable(text: str, name: str) -> bool:
@@ -572,7 +588,9 @@ def split_order(text: str, lists: tuple[str, ...] = ()) -> tuple[str, Ordering]:
     return text[:match.start()], Ordering(keys)
 def order_value(term: Node | None) -> tuple:
     """A sort key following SPARQL ORDER BY: unbound < blank nodes < IRIs < literals; numbers by
-    value, booleans, then strings (plain and language-tagged) by code point, then other literals."""
+    value, booleans, then strings (plain and language-tagged) by code point, then other literals.
+    Where SPARQL leaves the order open (a number against a string, "a"@ja against "a"), this follows
+    Oxigraph only as far as the catalogue needs: each of its columns holds one kind of literal."""
     if term is None:
         return (0,)
     if isinstance(term, BNode):
@@ -582,7 +600,8 @@ def order_value(term: Node | None) -> tuple:
     if isinstance(term, Literal):
         datatype = None if term.datatype is None else str(term.datatype)
         if term.language or datatype in _STRINGS:
-            return (3, 3, str(term), term.language or "")
+            # same text: language-tagged before simple, as Oxigraph orders them (SPARQL leaves it open)
+            return (3, 3, str(term), 0 if term.language else 1, term.language or "")
         if datatype in _NUMERIC:
             try:
                 number = float(str(term))
@@ -596,25 +615,32 @@ def order_value(term: Node | None) -> tuple:
     return (4, str(term))
 
 
+def _ranks(column: list[Node | None], descending: bool) -> list[int]:
+    """Each term's rank in `order_value` order (equal keys, equal ranks; negated when descending)."""
+    ids = list(map(id, column))  # by id: hashing rdflib literals is slow, and the rows keep terms alive
+    values = {key: order_value(term) for key, term in dict(zip(ids, column)).items()}
+    rank_of: dict[int, int] = {}
+    rank, previous = -1, None
+    for key in sorted(values, key=values.__getitem__):
+        if values[key] != previous:
+            rank, previous = rank + 1, values[key]
+        rank_of[key] = -rank if descending else rank
+    return list(map(rank_of.__getitem__, ids))
+
+
 def order_rows(solutions: Solutions, ordering: Ordering) -> Solutions:
-    """The rows sorted by the keys (stable: one pass per key, from the last to the first),
-    without the hidden key columns."""
-    rows = list(solutions.rows)
-    for key in reversed(ordering.keys):
-        index = solutions.variables.index(key.name)
-        cache: dict = {}
+    """The rows sorted by the keys (stable), without the hidden key columns.
 
-        def value(row, index=index, cache=cache):
-            term = row[index]
-            try:
-                return cache[term]
-            except KeyError:
-                result = cache[term] = order_value(term)
-                return result
-
-        rows.sort(key=value, reverse=key.descending)
+    One sort on tuples of integer ranks, each term ranked once (flows: 6 keys, 22,750 rows, ~20 ms)."""
+    rows = solutions.rows
+    if ordering.keys:
+        indexes = [solutions.variables.index(key.name) for key in ordering.keys]
+        columns = [_ranks([row[index] for row in rows], key.descending)
+                   for index, key in zip(indexes, ordering.keys)]
+        keys = list(zip(*columns))
+        rows = [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
     if not ordering.hidden:
-        return Solutions(solutions.variables, rows)
+        return Solutions(solutions.variables, list(rows))
     keep = [i for i, name in enumerate(solutions.variables) if name not in ordering.hidden]
     return Solutions([solutions.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in rows])
 

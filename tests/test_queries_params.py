@@ -69,3 +69,14 @@ def test_terms_are_written_in_sparql_syntax():
 def test_the_values_block_opens_the_where_group():
     text = '# a { in a comment\nPREFIX p: <https://x.org/a#{>\nSELECT ("{" AS ?x) WHERE { ?s ?p ?o }'
     assert text[where_start(text)] == "{" and text[where_start(text) - 6:where_start(text)] == "WHERE "
+
+
+def test_a_system_kind_is_derived_as_its_concept_and_an_unknown_kind_as_nothing():
+    from pdgraph.queries import NOTHING, load_catalogue
+    from pdgraph.vocab import PDG
+
+    query = load_catalogue()["systems-connected-to"]
+    assert query.values(query.bind({"kind": "中間サーバ"}))["kindNode"] == [PDG.IntermediateServer]
+    assert query.values(query.bind({"kind": "宛名システム"}))["kindNode"] == [PDG.AddressSystem]
+    assert query.values(query.bind({"kind": "存在しない種類"}))["kindNode"] == [NOTHING]
+    assert "VALUES (?kindNode) { (<urn:pdgraph:none>) }" in query.render(query.bind({"kind": "x"}))
