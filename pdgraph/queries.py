@@ -35,7 +35,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -309,28 +309,36 @@ def sparql_term(term: Node | None) -> str:
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 
 
-def where_start(text: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE group (outside comments, strings, IRIs)."""
-    i, n = 0, len(text)
+def _code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """(index, character) of the query text up to ``end`` that are SPARQL syntax: outside
+    ``#`` comments, string literals (all four quote forms, with escapes) and IRIs."""
+    i, n = 0, len(text) if end is None else end
     while i < n:
         ch = text[i]
         if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif ch in "\"'":
+            newline = text.find("\n", i, n)
+            i = n if newline < 0 else newline + 1
+            continue
+        if ch in "\"'":
             quote = ch * 3 if text.startswith(ch * 3, i) else ch
             i += len(quote)
             while i < n and not text.startswith(quote, i):
                 i += 2 if text[i] == "\\" else 1
             i += len(quote)
             continue
-        elif ch == "<" and (m := _IRIREF.match(text, i)):
+        if ch == "<" and (m := _IRIREF.match(text, i)):
             i = m.end()
             continue
-        elif ch == "{":
-            return i
+        yield i, ch
         i += 1
-    raise QueryError("the query has no WHERE group")
+
+
+def where_start(text: str) -> int:
+    """Index of the ``{`` that opens the query's WHERE group (outside comments, strings, IRIs)."""
+    start = next((i for i, ch in _code_chars(text) if ch == "{"), None)
+    if start is None:
+        raise QueryError("the query has no WHERE group")
+    return start
 
 
 # --------------------------------------------------------------------------- reading the catalogue
@@ -489,23 +497,8 @@ def _code_only(text: str) -> str:
 
 
 def _depth(code: str, end: int) -> int:
-    """The ``{ }`` nesting depth at ``end`` (braces in strings and IRIs do not count)."""
-    depth, i = 0, 0
-    while i < end:
-        ch = code[i]
-        if ch in "\"'":
-            quote = ch * 3 if code.startswith(ch * 3, i) else ch
-            i += len(quote)
-            while i < end and not code.startswith(quote, i):
-                i += 2 if code[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if ch == "<" and (m := _IRIREF.match(code, i)):
-            i = m.end()
-            continue
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        i += 1
-    return depth
+    """The ``{ }`` nesting depth at ``end`` (braces in comments, strings and IRIs do not count)."""
+    return sum({"{": 1, "}": -1}.get(ch, 0) for _, ch in _code_chars(code, end))
 
 
 def _projected(text: str) -> set[str] | None:

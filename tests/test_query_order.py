@@ -115,3 +115,9 @@ def test_runner_side_order_equals_oxigraph_order_by(rows, descending):
     text, ordering = split_order(query)
     assert ordering.keys and "ORDER BY" not in text
     assert order_rows(store.select(text), ordering).rows == expected
+
+
+def test_braces_in_an_end_of_line_comment_do_not_count():
+    text = "SELECT ?a WHERE { ?s <urn:p> ?a # a stray { here\n}\nORDER BY ?a"
+    stripped, ordering = split_order(text)
+    assert ordering == Ordering((OrderKey("a"),)) and "ORDER BY" not in stripped
