@@ -47,10 +47,11 @@ from .citations import canonical_law, table_name
 from .errors import PdgraphError
 from .normalise import canonical_organisation, system_kind
 from .numerals import branch_number
+from .resources import resource_dir
 from .stores import QueryStore, Solutions
 from .vocab import PREFIXES, SYSTEM_KIND
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = resource_dir("queries")
 LIST_SEPARATOR = " | "
 FORMATS = ("table", "csv", "tsv", "json")
 

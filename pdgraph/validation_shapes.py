@@ -18,9 +18,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .errors import PdgraphError
+from .resources import resource_dir
 from .validation_records import PDGSH, SH, Severity, prefixed_graph
 
-SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
+SHAPES_DIR = resource_dir("shapes")
 
 
 class ShapesError(PdgraphError):
