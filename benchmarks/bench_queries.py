@@ -55,7 +55,7 @@ PARAMS = {
     "by-legal-basis": {"table": "別表第二", "row": "94"},
     "systems-connected-to": {"kind": "中間サーバー"},
     "changes-timeline": {"organization": BODY},
-    "reach": {"organization": "合成健康保険組合0003"},
+    "reach": {"organization": "合成健康保険組合0099"},  # copy 99: 6 body-to-body hops, same answer for any n ≥ 100
 }
 
 

@@ -7,10 +7,12 @@
   contractors, sub-contractors and data sources, each with ``label``, ``kind``
   (the most telling role) and ``kinds`` (every role);
 - edges: ``holds`` (body or responsible department → file), flows (file →
-  recipient for 提供 / 移転, file → contractor for 委託, contractor →
-  sub-contractor for 再委託, source → file for 入手) and system connections
-  (body → system ``uses``, system → system / kind ``connects``). An edge keeps
-  the flows and assessments it stands for.
+  recipient for 提供 / 移転, file → contractor for 委託, file → sub-contractor
+  for 再委託, source → file for 入手), ``subcontracts`` (contractor →
+  sub-contractor: who re-entrusts, not a path data takes from other
+  assessments, since a contractor node is shared by all of them) and system
+  connections (body → system ``uses``, system → system / kind ``connects``).
+  An edge keeps the flows and assessments it stands for.
 
 On that network: hubs (degree and betweenness), vendor concentration
 (contractors serving the most files, assessments and bodies) and reachability
@@ -29,6 +31,7 @@ from .stores import QueryStore
 HOLDS = "holds"
 USES = "uses"
 CONNECTS = "connects"
+SUBCONTRACTS = "subcontracts"  # contractor → its sub-contractor (再委託先), not followed by reach
 FLOW_RELATIONS = ("提供", "移転", "委託", "再委託")
 REACH_RELATIONS = (HOLDS, *FLOW_RELATIONS)
 
@@ -185,11 +188,14 @@ def project(store: QueryStore) -> nx.DiGraph:
             _add_node(graph, party, label, "source")
             _add_edge(graph, party, file, direction, flow, assessment)
         elif direction == "再委託":
+            # the file's data reaches the sub-contractor; the contractor node is shared by every
+            # assessment that entrusts it, so its edge to this sub-contractor is not a data path
+            # (reach from another body must not run through it)
             _add_node(graph, party, label, "subcontractor")
-            source = _text(row["via"]) or file
+            _add_edge(graph, file, party, direction, flow, assessment)
             if row["via"] is not None:
-                _add_node(graph, source, "", "contractor")
-            _add_edge(graph, source, party, direction, flow, assessment)
+                _add_node(graph, _text(row["via"]), "", "contractor")
+                _add_edge(graph, _text(row["via"]), party, SUBCONTRACTS, flow, assessment)
         else:
             kind = "contractor" if direction == "委託" else "recipient"
             _add_node(graph, party, label, kind)
@@ -245,7 +251,7 @@ def vendor_concentration(graph: nx.DiGraph, top: int | None = 10) -> list[Vendor
             entrustments |= edge["relations"]["委託"]
         bodies = {holder for file in files for holder in graph.predecessors(file)
                   if "body" in graph.nodes[holder]["kinds"] and HOLDS in graph.edges[holder, file]["relations"]}
-        subcontracting = {f for _, _, e in graph.out_edges(node, data=True) for f in e["relations"].get("再委託", ())}
+        subcontracting = {f for _, _, e in graph.out_edges(node, data=True) for f in e["relations"].get(SUBCONTRACTS, ())}
         vendors.append(Vendor(node, data["label"], len(assessments), len(bodies), len(files), len(entrustments),
                               len(subcontracting)))
     vendors.sort(key=lambda v: (-v.assessments, -v.bodies, -v.files, -v.entrustments, v.label, v.node))
@@ -273,9 +279,13 @@ def reachable(graph: nx.DiGraph, organization: str) -> Reach:
 
 
 def _flow_hops(view: nx.DiGraph, start: str) -> dict[str, int]:
-    """Shortest distances counting only flow edges (a ``holds`` edge costs nothing)."""
+    """Shortest distances counting only flow edges (a ``holds`` edge costs nothing; a 再委託 edge,
+    drawn from the file, costs two: the data passes through the contractor on its way)."""
     def weight(u, v, data):
-        return 0 if set(data["relations"]) <= {HOLDS} else 1
+        relations = set(data["relations"])
+        if relations <= {HOLDS}:
+            return 0
+        return 2 if relations == {"再委託"} else 1
     return nx.single_source_dijkstra_path_length(view, start, weight=weight)
 
 

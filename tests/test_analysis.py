@@ -46,12 +46,23 @@ def test_projection_is_typed(seed_pair):
 
 
 @pytest.mark.parametrize("pair,body", [("seed_pair", "練馬区長"), ("seed_pair", "松戸市長"),
-                                       ("tiny_pair", "甲市長"), ("tiny_pair", "己市長")])
+                                       ("tiny_pair", "甲市長"), ("tiny_pair", "己市長"),
+                                       ("tiny_pair", "乙健康保険組合")])
 def test_reachability_agrees_with_the_reach_query(request, pair, body):
     stores = request.getfixturevalue(pair)
     reach = reachable(project(stores[1]), body)
     assert reach.found
     assert {r.label for r in reach.reached} == {str(r["target"]) for r in sparql("reach", stores[1], organization=body)}
+
+
+def test_a_shared_contractor_does_not_lead_to_other_assessments_sub_contractors(tiny_pair):
+    # 丙株式会社 serves 甲市長 (who lets it re-entrust) and 乙健康保険組合 (who does not): 乙's data
+    # reaches 丙株式会社 but not 甲's sub-contractor
+    graph = project(tiny_pair[1])
+    reached = {r.label for r in reachable(graph, "乙健康保険組合").reached}
+    assert "丙株式会社" in reached and "丙株式会社の再委託先" not in reached
+    vendor = next(v for v in vendor_concentration(graph, None) if v.label == "丙株式会社")
+    assert (vendor.assessments, vendor.subcontracting) == (2, 1)
 
 
 def test_reachability_counts_hops(tiny_pair):
