@@ -30,6 +30,7 @@ different orders.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -266,17 +267,19 @@ class NamedQuery:
                 raise QueryParameterError(f"query {self.name}: {error}") from None
         return columns
 
-    def render(self, bindings: Mapping[str, Identifier | None]) -> str:
-        """The query text with the bindings as a VALUES block opening its WHERE group."""
+    def render(self, bindings: Mapping[str, Identifier | None], text: str | None = None) -> str:
+        """The query text (or ``text``, a form of it such as `split_order` makes) with the
+        bindings as a VALUES block opening its WHERE group."""
+        text = self.text if text is None else text
         columns = self.values(bindings)
         if not columns:
-            return self.text
+            return text
         names = list(columns)
         rows = itertools.product(*(columns[n] for n in names))
         data = " ".join("(" + " ".join(sparql_term(term) for term in row) + ")" for row in rows)
         block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ {data} }}\n"
-        start = where_start(self.text)
-        return self.text[:start + 1] + block + self.text[start + 1:]
+        start = where_start(text)
+        return text[:start + 1] + block + text[start + 1:]
 
 
 # --------------------------------------------------------------------------- RDF terms in SPARQL syntax
@@ -639,13 +642,19 @@ def order_rows(solutions: Solutions, ordering: Ordering) -> Solutions:
     return Solutions([solutions.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in rows])
 
 
+@functools.lru_cache(maxsize=128)
+def _split_template(text: str, lists: tuple[str, ...]) -> tuple[str, Ordering]:
+    return split_order(text, lists)
+
+
 def run_query(query: NamedQuery, store: QueryStore, params: Mapping[str, str] | None = None) -> Solutions:
     """Run a catalogue query on a store with its parameters bound as RDF terms.
 
     A final ``ORDER BY`` over projected variables is applied to the answer here, the same way
     for every store (`split_order`); list columns are sorted item by item (`sorted_lists`)."""
     bindings = query.bind(params or {})
-    text, ordering = split_order(query.render(bindings), query.lists)
+    template, ordering = _split_template(query.text, query.lists)  # the VALUES block never touches ORDER BY
+    text = query.render(bindings, template)
     solutions = sorted_lists(store.select(text), query.lists)
     return order_rows(solutions, ordering) if ordering.keys else solutions
 
