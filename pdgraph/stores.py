@@ -196,18 +196,20 @@ class OxigraphStore:
             for s, p, o in graph:
                 yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
 
-    def add_dataset(self, dataset: Dataset) -> int:
-        """Add the named graphs of an rdflib dataset, replacing graphs of the same name."""
+    def add_dataset(self, dataset: Dataset, optimize: bool = True) -> int:
+        """Add the named graphs of an rdflib dataset, replacing graphs of the same name
+        (then compact the store, unless the caller loads more and compacts once at the end)."""
         names = {g.identifier for g in dataset.graphs() if len(g)}
         for name in names:
             if self.store.contains_named_graph(to_oxigraph(name)):
                 self.store.remove_graph(to_oxigraph(name))
         before = len(self.store)
         self.store.bulk_extend(self._quads(dataset, names))
-        self.optimize()
+        if optimize:
+            self.optimize()
         return len(self.store) - before
 
-    def load_file(self, path: str | Path) -> list[URIRef]:
+    def load_file(self, path: str | Path, optimize: bool = True) -> list[URIRef]:
         """Load a TriG / N-Quads file straight into the store (no rdflib parsing): fast at scale."""
         ox = _ox()
         path = Path(path)
@@ -222,7 +224,8 @@ class OxigraphStore:
                 if self.store.contains_named_graph(name):
                     self.store.remove_graph(name)
             self.store.bulk_load(path=str(path), format=fmt)
-            self.optimize()
+            if optimize:
+                self.optimize()
         except (SyntaxError, OSError, ValueError) as error:
             raise StoreError(f"{path}: cannot load into Oxigraph: {error}") from None
         return sorted(URIRef(n.value) for n in names)
@@ -295,15 +298,19 @@ def load_sources(store: RdflibStore | OxigraphStore, sources: Iterable[str | Pat
         result = ingest(rest, dataset=store.dataset, progress=progress)
     else:
         result = ingest(rest, progress=progress)
-        store.add_dataset(result.dataset)
+        if isinstance(store, OxigraphStore):
+            store.add_dataset(result.dataset, optimize=False)  # compacted once, below
+        else:
+            store.add_dataset(result.dataset)
     for path in direct:
         try:
-            result.graphs[str(path)] = store.load_file(path)  # type: ignore[union-attr]
+            result.graphs[str(path)] = store.load_file(path, optimize=False)  # type: ignore[union-attr]
         except StoreError as error:
             result.problems.append(Problem(str(path), str(error)))
         if progress is not None:
             progress(str(path))
     if isinstance(store, OxigraphStore):
+        store.optimize()
         store.flush()
     return result
 

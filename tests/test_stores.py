@@ -91,3 +91,17 @@ def test_a_query_error_is_a_store_error():
     for store in (RdflibStore(), OxigraphStore()):
         with pytest.raises(StoreError):
             store.select("SELECT WHERE {")
+
+
+def test_a_batch_load_into_an_on_disk_store_is_compacted_once(tmp_path, seed_ingested, monkeypatch):
+    calls = []
+    monkeypatch.setattr(OxigraphStore, "optimize", lambda self: calls.append(self.path))
+    files = []
+    for index in range(3):
+        path = tmp_path / f"part{index}.trig"
+        path.write_text(trig(seed_ingested.dataset), encoding="utf-8")
+        files.append(path)
+    store = OxigraphStore(tmp_path / "store")
+    result = load_sources(store, files)
+    assert not result.problems and store.graph_count() == 4
+    assert calls == [tmp_path / "store"]  # one compaction for the whole batch, not one per file
