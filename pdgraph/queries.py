@@ -698,12 +698,13 @@ def to_json(solutions: Solutions) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _csv_value(term: Node | None) -> str:
+def _cell(term: Node | None, write: Callable[[Node], str]) -> str:
+    """One CSV / TSV cell: empty when unbound, ``_:label`` for a blank node, else ``write(term)``."""
     if term is None:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return write(term)
 
 
 def to_csv(solutions: Solutions) -> str:
@@ -712,22 +713,14 @@ def to_csv(solutions: Solutions) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(solutions.variables)
     for row in solutions.rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_cell(v, str) for v in row])
     return out.getvalue()
-
-
-def _tsv_value(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return sparql_term(term)
 
 
 def to_tsv(solutions: Solutions) -> str:
     """SPARQL 1.1 Query Results TSV (terms in SPARQL syntax)."""
     lines = ["\t".join("?" + v for v in solutions.variables)]
-    lines += ["\t".join(_tsv_value(v) for v in row) for row in solutions.rows]
+    lines += ["\t".join(_cell(v, sparql_term) for v in row) for row in solutions.rows]
     return "\n".join(lines) + "\n"
 
 
