@@ -49,7 +49,7 @@ from .errors import PdgraphError
 from .normalise import canonical_organisation, system_kind
 from .numerals import branch_number
 from .resources import resource_dir
-from .stores import QueryStore, Solutions
+from .stores import QueryStore, Solutions, gc_paused
 from .vocab import PREFIXES, SYSTEM_KIND
 
 QUERIES_DIR = resource_dir("queries")
@@ -655,8 +655,10 @@ def run_query(query: NamedQuery, store: QueryStore, params: Mapping[str, str] | 
     bindings = query.bind(params or {})
     template, ordering = _split_template(query.text, query.lists)  # the VALUES block never touches ORDER BY
     text = query.render(bindings, template)
-    solutions = sorted_lists(store.select(text), query.lists)
-    return order_rows(solutions, ordering) if ordering.keys else solutions
+    answer = store.select(text)  # not under gc_paused: rdflib's engine makes cycles for minutes
+    with gc_paused():
+        solutions = sorted_lists(answer, query.lists)
+        return order_rows(solutions, ordering) if ordering.keys else solutions
 
 
 def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:

@@ -14,7 +14,9 @@ so a corpus is loaded once and queried many times.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -159,6 +161,20 @@ def from_oxigraph(term) -> Identifier | None:
 _XSD_STRING = str(XSD.string)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an answer is made: its terms and rows are many small
+    objects without cycles, and a collection triggered among them walks the whole heap (with a
+    5 GB rdflib dataset in the same process, by-legal-basis took 59 ms instead of 50)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _converter() -> Callable:
     """`from_oxigraph` with a cache: labels, kinds and citations repeat down a column, and pyoxigraph
     terms hash in Rust, so each distinct term is converted once per answer."""
@@ -250,7 +266,8 @@ class OxigraphStore:
         try:
             result = self.store.query(text, use_default_graph_as_union=True)
             variables = [v.value for v in result.variables]
-            rows = [tuple([convert(term) for term in solution]) for solution in result]
+            with gc_paused():
+                rows = [tuple([convert(term) for term in solution]) for solution in result]
         except (SyntaxError, OSError, RuntimeError, ValueError) as error:
             raise StoreError(f"Oxigraph cannot run the query: {error}") from None
         return Solutions(variables, rows)

@@ -105,3 +105,23 @@ def test_a_batch_load_into_an_on_disk_store_is_compacted_once(tmp_path, seed_ing
     result = load_sources(store, files)
     assert not result.problems and store.graph_count() == 4
     assert calls == [tmp_path / "store"]  # one compaction for the whole batch, not one per file
+
+
+def test_gc_paused_restores_the_collector_even_on_error():
+    import gc
+
+    from pdgraph.stores import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with gc_paused():
+            assert not gc.isenabled()
+            raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had turned it off keeps it off
+    finally:
+        gc.enable()
