@@ -583,6 +583,8 @@ def split_order(text: str, lists: tuple[str, ...] = ()) -> tuple[str, Ordering]:
         extra = " ".join("?" + name for name in hidden)
         return text[:at] + extra + " " + text[at:match.start()], Ordering(keys, hidden)
     return text[:match.start()], Ordering(keys)
+
+
 def order_value(term: Node | None) -> tuple:
     """A sort key following SPARQL ORDER BY: unbound < blank nodes < IRIs < literals; numbers by
     value, booleans, then strings (plain and language-tagged) by code point, then other literals.
