@@ -10,7 +10,9 @@ Design (see docs/model.md):
 - every flow, system, file, statement and change carries ``pdg:sourceDocument``
   and ``pdg:sourceLine``;
 - ``pdg:statedField`` records which optional fields the document contains, so a
-  lost section (null) stays distinct from a blank one ("" / []).
+  lost section (null) stays distinct from a blank one ("" / []);
+- every flow also carries summary literals derived from the graph's own triples
+  (`flow_summary`): counterpart, legal bases and methods in one value each.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .citations import Atom
 from .dates import DateValue
+from .flow_summary import flow_summary_triples
 from .normalise import canonical_organisation, split_contractors, system_kind
 from .records import Assessment, BasisStatement, Change, DataFile, EntrustmentItem, Flow, System
 from .vocab import DIRECTION, DPV, EGOV_LAW_ID, ID, METHOD, PDG, PREFIXES, SOURCE_CATEGORY, SYSTEM_KIND
@@ -526,6 +529,7 @@ def assessment_triples(a: Assessment) -> set:
     """All triples of one assessment's graph."""
     mapper = _Mapper(a)
     mapper.run()
+    mapper.g.update(flow_summary_triples(mapper.g))
     return mapper.g
 
 
