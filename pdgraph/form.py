@@ -70,6 +70,8 @@ class _TableSplitter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.rows: list[list[str]] = []
+        self.row_lines: list[int] = []  # the line each row starts on (set `line` before feeding it)
+        self.line = 0
         self.cell: list[str] | None = None
         self.depth = 0  # nested tables stay inside their cell
 
@@ -78,6 +80,7 @@ class _TableSplitter(HTMLParser):
             self.depth += 1
         if self.depth == 1 and tag == "tr":
             self.rows.append([])
+            self.row_lines.append(self.line)
             return
         if self.depth == 1 and tag in ("td", "th"):
             self.cell = []
@@ -95,6 +98,7 @@ class _TableSplitter(HTMLParser):
         elif self.depth == 1 and tag in ("td", "th") and self.cell is not None:
             if not self.rows:
                 self.rows.append([])
+                self.row_lines.append(self.line)
             self.rows[-1].append("".join(self.cell))
             self.cell = None
             return
@@ -116,10 +120,30 @@ class _TableSplitter(HTMLParser):
 
 def split_html_table(line: str) -> list[list[str]]:
     """Rows of cells (inner HTML) of a line that is one HTML table."""
+    return [cells for _, cells in html_table_rows([(0, line)])]
+
+
+def html_table_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each non-blank ``<tr>`` of an HTML table given as numbered lines
+    (a table on one line, or spread over several: ``<table>``, ``<tr>…</tr>`` …, ``</table>``)."""
     splitter = _TableSplitter()
-    splitter.feed(line)
+    for number, text in lines:
+        splitter.line = number
+        splitter.feed(text + "\n")
     splitter.close()
-    return [row for row in splitter.rows if any(cell.strip() for cell in row)]
+    return [(number, row) for number, row in zip(splitter.row_lines, splitter.rows) if any(c.strip() for c in row)]
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    """Index of the line that closes the HTML table opened on ``lines[start]`` (balanced
+    ``<table>`` tags); the last line when it is never closed."""
+    depth = 0
+    for index in range(start, len(lines)):
+        lowered = lines[index].lower()
+        depth += lowered.count("<table") - lowered.count("</table")
+        if depth <= 0:
+            return index
+    return len(lines) - 1
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -129,16 +153,26 @@ def _pipe_cells(line: str) -> list[str]:
 def parse_rows(source: SourceText) -> list[Row]:
     """All non-blank, non-rule lines of the document as rows (blank cells kept in place).
 
-    A line that is a whole HTML ``<table>`` becomes one row per ``<tr>`` (same line
-    number); a Markdown pipe-table line (``| a | b |``) is split on the pipes.
+    An HTML ``<table>`` (on one line or over several, up to its ``</table>``) becomes one row
+    per ``<tr>``, numbered by the line the row starts on, and so does a lone ``<tr>…</tr>``
+    line; a Markdown pipe-table line (``| a | b |``) is split on the pipes.
     """
     rows: list[Row] = []
-    for number, line in enumerate(source.lines, start=1):
-        if not line.strip() or _RULE.match(line):
+    lines = source.lines
+    skip_to = 0
+    for index, line in enumerate(lines):
+        number = index + 1
+        if index < skip_to or not line.strip() or _RULE.match(line):
             continue
         stripped = line.strip()
-        if stripped.lower().startswith("<table") and "\t" not in stripped:
-            rows.extend(Row(number, tuple(cells)) for cells in split_html_table(stripped))
+        lowered = stripped.lower()
+        if (lowered.startswith("<table") or lowered.startswith("<tr")) and "\t" not in stripped:
+            end = _table_end(lines, index) if lowered.startswith("<table") else index
+            numbered = [(n + 1, lines[n]) for n in range(index, end + 1)]
+            if not lowered.startswith("<table"):  # a lone row: a table of one row
+                numbered = [(number, f"<table>{stripped}</table>")]
+            rows.extend(Row(n, tuple(cells)) for n, cells in html_table_rows(numbered))
+            skip_to = end + 1
             continue
         if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
             rows.append(Row(number, tuple(_pipe_cells(stripped))))

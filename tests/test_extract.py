@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pdgraph.extract import extract
+from pdgraph.form import parse_rows
 from pdgraph.reader import decode
 
 HEADER = """特定個人情報保護評価書(重点項目評価書)
@@ -190,8 +191,51 @@ def test_flattened_table_with_a_field_on_the_block_heading_row():
     assert [(x.article, x.item) for x in flow.basis.atoms] == [("19", "8")]
 
 
+def _tr(cells: list[str]) -> str:
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _table_rows(text: str, render) -> str:
+    """Every tab-separated line written as one table row by ``render(cells)``."""
+    return "\n".join(render(line.split("\t")) if "\t" in line else line for line in text.split("\n"))
+
+
+def _html_tables(text: str, one_line: bool) -> str:
+    """Each run of tab-separated lines (without an HTML table of its own) as one HTML table."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            rows = [_tr(line.split("\t")) for line in run]
+            out.extend(["<table>" + "".join(rows) + "</table>"] if one_line else ["<table>", *rows, "</table>"])
+            run.clear()
+
+    for line in text.split("\n"):
+        if "\t" in line and "<table" not in line:
+            run.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def test_html_tables_over_several_lines_and_lone_rows_become_numbered_rows():
+    text = "前\n<table>\n<tr><td>部署</td><td>市民課</td></tr>\n<tr>\n<td>所属長</td><td>甲</td></tr>\n</table>\n<tr><td>a</td><td>b</td></tr>\n後"
+    rows = parse_rows(decode(text.encode("utf-8"), "t.txt"))
+    assert [(r.line, r.texts) for r in rows] == [
+        (1, ("前",)), (3, ("部署", "市民課")), (4, ("所属長", "甲")), (7, ("a", "b")), (8, ("後",))]
+
+
+def test_an_html_table_that_is_never_closed_runs_to_the_end_and_keeps_its_rows():
+    rows = parse_rows(decode("<table>\n<tr><td>x</td></tr>\n<tr><td>y</td>".encode("utf-8"), "t.txt"))
+    assert [(r.line, r.texts) for r in rows] == [(2, ("x",)), (3, ("y",))]
+
+
 def test_format_variants_of_the_examples_give_the_same_facts():
-    """Blank lines between all lines, no Markdown heading marks, full-width digits, CRLF: same facts."""
+    """Tables as Markdown pipes or HTML (row per line, table over lines, table on one line), blank
+    lines between all lines, no Markdown heading marks, full-width digits, CRLF: same facts."""
     import re
 
     from pdgraph.facts import facts_from_graph
@@ -200,6 +244,10 @@ def test_format_variants_of_the_examples_give_the_same_facts():
     from conftest import EXAMPLES
 
     variants = {
+        "markdown pipe rows": lambda t: _table_rows(t, lambda cells: "| " + " | ".join(cells) + " |"),
+        "html rows": lambda t: _table_rows(t, _tr),
+        "html tables over lines": lambda t: _html_tables(t, one_line=False),
+        "html tables on one line": lambda t: _html_tables(t, one_line=True),
         "blank lines": lambda t: t.replace("\n", "\n\n"),
         "no heading marks": lambda t: re.sub(r"(?m)^#+\s*", "", t).replace("**", ""),
         "full-width digits": lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
