@@ -1,0 +1,36 @@
+"""The benchmarks still run, at a toy size (their figures are not checked here: speed goals
+live in the benchmarks' own output, never in timed tests)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pdgraph.queries import load_catalogue
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), *args],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_bench_queries_runs_every_query_on_both_stores_with_the_same_answers():
+    out = run("bench_queries.py", "--n", "3", "--repeat", "1", "--rdflib-repeat", "1")
+    lines = {line.split()[0]: line for line in out.splitlines() if line.split()}
+    for name in load_catalogue():
+        assert name in lines, f"{name} missing from:\n{out}"
+        assert " yes " in lines[name], lines[name]
+
+
+def test_bench_validate_runs_and_the_engines_agree():
+    out = run("bench_validate.py", "3", "--naive", "3")
+    assert "agree finding for finding: yes" in out, out
+
+
+def test_bench_map_runs_without_browser_errors(tmp_path):
+    out = run("bench_map.py", "3", "--keep", str(tmp_path))
+    assert "errors: 0" in out and "network_requests: 0" in out, out
