@@ -1,6 +1,11 @@
 """Extractor behaviour on small purpose-built documents (one rule of the form per test)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pdgraph.extract import extract
 from pdgraph.form import parse_rows
 from pdgraph.reader import decode
@@ -262,3 +267,28 @@ def test_format_variants_of_the_examples_give_the_same_facts():
         expected = facts(text)
         for name, change in variants.items():
             assert facts(change(text)) == expected, (path.name, name)
+
+
+# Lost pages: any contiguous run of lines (sometimes cut mid-line) can be missing from a document.
+@lru_cache(maxsize=1)
+def _example_texts() -> list[tuple[str, list[str]]]:
+    from conftest import EXAMPLES
+    return [(p.name, p.read_text(encoding="utf-8").split("\n")) for p in sorted(EXAMPLES.glob("*.txt"))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(which=st.integers(0, 3), start=st.floats(0, 1), length=st.sampled_from([1, 5, 20, 80, 300]),
+       mid_line=st.booleans())
+def test_losing_any_run_of_lines_never_crashes_the_pipeline(which, start, length, mid_line):
+    from pdgraph.errors import PdgraphError
+    from pdgraph.facts import facts_from_graph
+    from pdgraph.rdfmap import assessment_graph
+
+    name, lines = _example_texts()[which]
+    a = int(start * (len(lines) - 1))
+    kept = lines[:a] + ([lines[a][: len(lines[a]) // 2]] if mid_line else []) + lines[a + length:]
+    try:
+        assessment = extract(decode("\n".join(kept).encode("utf-8"), name))
+    except PdgraphError:
+        return  # refused with a message (e.g. the header is gone): allowed, never a crash
+    facts_from_graph(assessment_graph(assessment))
