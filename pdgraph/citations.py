@@ -543,8 +543,8 @@ class _Lexer:
             value = branch_number(number + branch)
         except ValueError:
             return False
-        if unit != "条" and branch:
-            return False  # 第3項の2 is not a form we know
+        if unit == "項" and branch:
+            return False  # 第3項の2 is not a form we know (号 and 条 do have branch numbers)
         level = {"条": "article", "項": "paragraph", "号": "item"}[unit]
         self.parser.on_level(level, value)
         return self._advance(m.end())

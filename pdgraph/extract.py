@@ -41,8 +41,8 @@ ASSESSMENT_KINDS = ("基礎項目評価書", "重点項目評価書", "全項目
 _KIND = re.compile(r"特定個人情報保護評価書\s*\(\s*(基礎項目評価書|重点項目評価書|全項目評価書)\s*\)")
 _MAJOR = re.compile(r"^(I|II|III|IV|V|VI|VII)\s*(基本情報|関連情報|特定個人情報ファイルの概要|リスク対策|特定個人情報ファイルの取扱いプロセス"
                     r"|その他のリスク対策|開示請求|評価実施手続|しきい値判断)")
-_ANNEX = re.compile(r"^(?:\(\s*(?P<a>別添|別紙)\s*(?P<an>\d+)\s*\)|【\s*(?P<b>別添|別紙)\s*(?P<bn>\d+)\s*】"
-                    r"|(?P<c>別添|別紙)\s*(?P<cn>\d+)(?=\s))\s*(?P<title>.*)$")
+_ANNEX = re.compile(r"^(?:\(\s*(?P<a>別添|別紙)\s*(?P<an>\d*)\s*\)|【\s*(?P<b>別添|別紙)\s*(?P<bn>\d*)\s*】"
+                    r"|(?P<c>別添|別紙)\s*(?P<cn>\d+)(?=[\s:「『]))\s*(?P<title>.*)$")
 _SUBSECTION = re.compile(r"^(\d+)\s*\.\s*(\S.*)$")
 _SYSTEM = re.compile(r"^システム\s*(\d+)$")
 _SYSTEM_GROUP = re.compile(r"^システム\s*\d+\s*[～~〜-]\s*\d+$")
@@ -50,7 +50,7 @@ _ITEM = re.compile(r"^委託事項\s*(\d+)$")
 _ITEM_GROUP = re.compile(r"^委託事項\s*\d+\s*[～~〜-]\s*\d+")
 _FLOW = re.compile(r"^(提供先|移転先)\s*(\d+)$")
 _FLOW_GROUP = re.compile(r"^(提供先|移転先)\s*\d+\s*[～~〜-]\s*\d+")
-_ANNEX_REF = re.compile(r"(別紙|別添)\s*(\d+)")
+_ANNEX_REF = re.compile(r"(別紙|別添)\s*(\d*)")
 _LABEL_PREFIX = re.compile(r"^(?:\(\d+\)|\d+\)?|\s)*")
 _III_MARKERS = ("入手(情報提供ネットワークシステムを通じた入手を除く", "特定個人情報の使用", "情報提供ネットワークシステムとの接続",
                 "委託や情報提供ネットワークシステムを通じた提供を除く", "監査", "従業者に対する教育", "その他のリスク対策")
@@ -77,6 +77,7 @@ class _Context:
     toc_entries: set[str] = field(default_factory=set)
     skip_note: bool = False
     file_counter: int = 0
+    last_field: tuple | None = None  # (handler, raw value) of the last option field read
     seen: set[str] = field(default_factory=set)
 
     def close_blocks(self) -> None:
@@ -132,6 +133,8 @@ def _dispatch(a: Assessment, c: _Context, rows: list[Row], position: int, row: R
     if annex:
         _open_annex(a, c, row, *annex)
         return
+    if c.annex_mode and _form_section_follows(rows, position, row):
+        c.annex_mode, c.annex = None, None  # the annex ended without a heading (lost page, next file)
     if c.annex_mode:
         _annex_row(a, c, row)
         return
@@ -153,6 +156,17 @@ def _header(a: Assessment, c: _Context, row: Row, rows: list[Row], position: int
             c.pending, c.pending_line = "skip", rows[position + 1].line
         a.sections_seen.add("header")
         return True
+    if label in ("評価書番号", "評価書名") and c.major is None:  # label/value pairs, or the value on the next line
+        a.sections_seen.add("header")
+        value = row.value_after(0)
+        if value is None:
+            c.pending, c.pending_line = label, row.line
+            return True
+        _set_header(a, label, clean(value[0]), row.line)
+        for index in range(value[1] + 1, len(row.texts)):
+            if label_of(row.texts[index]) == "評価書名" and row.value_after(index):
+                _set_header(a, "評価書名", clean(row.value_after(index)[0]), row.line)
+        return True
     if label in ("評価実施機関名", "公表日"):
         value = row.value_after(0)
         a.sections_seen.add("header")
@@ -167,7 +181,12 @@ def _header(a: Assessment, c: _Context, row: Row, rows: list[Row], position: int
 
 
 def _set_header(a: Assessment, label: str, value: str, line: int) -> None:
-    if label == "評価実施機関名":
+    if label == "評価書番号":
+        a.number, a.header_line = value, line
+    elif label == "評価書名":
+        a.title = value
+        a.header_line = a.header_line or line
+    elif label == "評価実施機関名":
         a.organization, a.organization_line = value, line
     elif label == "公表日":
         a.published_raw, a.published_line = value, line
@@ -181,7 +200,7 @@ def _take_pending(a: Assessment, c: _Context, row: Row) -> bool:
         return row.line == c.pending_line
     if row.heading or _MAJOR.match(row.first) or annex_heading(row.first) or row.first == "項目一覧":
         return False  # the value is blank; this row is the next item
-    if label in ("評価実施機関名", "公表日"):
+    if label in ("評価書番号", "評価書名", "評価実施機関名", "公表日"):
         _set_header(a, label, row.first, row.line)
         return True
     if label == "file_name" and c.file is not None:
@@ -231,7 +250,9 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
     if not match:
         return False
     number, title = int(match.group(1)), label_of(match.group(2))
-    if any(marker in title for marker in _III_MARKERS) or "委託しない" in row.text or "提供・移転しない" in row.text:
+    risk_flag = ("委託しない" in row.text or "提供・移転しない" in row.text) and not re.search(
+        r"委託の有無|提供・移転の有無", row.text)
+    if any(marker in title for marker in _III_MARKERS) or risk_flag:
         c.major, c.sub = "III", None
         c.close_blocks()
         return True
@@ -268,6 +289,7 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
             c.file.transfers = c.file.transfers if c.file.transfers is not None else []
     elif key == "systems" and a.systems is None:
         a.systems = []
+    _fields_from(a, c, row, 1)  # a flattened table: the section's first field on the heading row
     return True
 
 
@@ -276,17 +298,39 @@ def file_name(text: str) -> str:
     return re.sub(r"\s*※.*$", "", re.sub(r"^\s*\(\s*\d+\s*\)\s*", "", tidy(text))).strip()
 
 
-def _starts_file_block(c: _Context, rows: list[Row], position: int, number: int) -> bool:
-    """II.1 ファイル名 starts a file; I.3 (a list of names) and III.1 (risk measures) do not."""
-    if c.major == "II":
-        return True
-    if number != 1:
-        return False
+_RISK_INTAKE = "特定個人情報の入手(情報提供ネットワークシステムを通じた入手を除く"
+
+
+def _next_subsection_title(rows: list[Row], position: int) -> str | None:
+    """The title of the next "N. …" row within five rows (None when there is none)."""
     for row in rows[position + 1:position + 6]:
         match = _SUBSECTION.match(row.first)
         if match:
-            return label_of(match.group(2)).startswith("基本情報")
-    return False
+            return label_of(match.group(2))
+    return None
+
+
+def _form_section_follows(rows: list[Row], position: int, row: Row) -> bool:
+    """'N. 特定個人情報ファイル名' followed by 2. 基本情報 (the next file) or by III 2. (risk measures),
+    or III 2. itself: the form goes on after an annex whose end was not marked."""
+    match = _SUBSECTION.match(row.first)
+    if not match:
+        return False
+    title = label_of(match.group(2))
+    if title.startswith(_RISK_INTAKE):
+        return True
+    following = _next_subsection_title(rows, position) if title.startswith("特定個人情報ファイル名") else None
+    return bool(following and (following.startswith("基本情報") or following.startswith(_RISK_INTAKE)))
+
+
+def _starts_file_block(c: _Context, rows: list[Row], position: int, number: int) -> bool:
+    """II.1 ファイル名 starts a file; I.3 (a list of names) and III.1 (risk measures) do not."""
+    following = _next_subsection_title(rows, position) or ""
+    if following.startswith(_RISK_INTAKE):
+        return False  # III 1. with its heading lost
+    if c.major == "II":
+        return True
+    return number == 1 and following.startswith("基本情報")
 
 
 def _new_file(a: Assessment, c: _Context, line: int) -> None:
@@ -296,8 +340,21 @@ def _new_file(a: Assessment, c: _Context, line: int) -> None:
 
 
 def _section_row(a: Assessment, c: _Context, row: Row) -> None:
-    if not _blocks(a, c, row):
-        _fields_from(a, c, row, 0)
+    if _blocks(a, c, row):
+        c.last_field = None
+        return
+    if row.cells and not row.texts[0] and c.last_field and not _has_label(c, row):
+        handler, previous = c.last_field  # options continued under a label cell spanning rows
+        value = previous + " " + " ".join(row.cells)
+        handler(a, c, row, value)
+        c.last_field = (handler, value)
+        return
+    c.last_field = None
+    _fields_from(a, c, row, 0)
+
+
+def _has_label(c: _Context, row: Row) -> bool:
+    return any(_find_handler(c, label_of(text)) for text in row.texts if text)
 
 
 def _fields_from(a: Assessment, c: _Context, row: Row, start: int) -> None:
@@ -312,6 +369,8 @@ def _fields_from(a: Assessment, c: _Context, row: Row, start: int) -> None:
         if handler is not None:
             value = row.value_after(index)
             handler(a, c, row, value[0] if value else "")
+            if handler in _OPTION_FIELDS:
+                c.last_field = (handler, value[0] if value else "")
             return
 
 
@@ -510,7 +569,11 @@ def _listed_systems(a, c, row, value):
     """基礎項目評価書 I.1 ③システムの名称: the systems as a list in one cell (no ③接続 item)."""
     if a.systems is None:
         a.systems = []
-    names = [n for n in re.split(r"[、,・\n]|\s{2,}|(?:^|\s)\d+\.\s*", clean(value)) if n.strip()]
+    # One name per line (<br>, </p>, </li>) or per enumerator (①, (1), 1., 1)), or separated by 、/,/・.
+    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|[\u2460-\u2473]", value, flags=re.I)
+    names = [n for line in lines
+             for n in re.split(r"[、,・]|\s{2,}|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*", clean(line))
+             if n.strip()]
     for name in names:
         a.systems.append(System(index=len(a.systems) + 1, line=row.line, name=clean_system_name(name),
                                 raw_name=name.strip(), kind=system_kind(name)))
@@ -617,7 +680,7 @@ def annex_heading(text: str) -> tuple[str, str, str] | None:
     if re.match(r"^[のをにへ]", title) or re.search(r"(を参照|のとおり|参照)\)?$", title):
         return None
     kind = match.group("a") or match.group("b") or match.group("c")
-    number = match.group("an") or match.group("bn") or match.group("cn")
+    number = match.group("an") or match.group("bn") or match.group("cn") or ""
     return kind, number, title
 
 
@@ -728,6 +791,8 @@ def _column_role(name: str) -> str | None:
         return "index"
     if "提供者" in name:
         return None  # the providing body: this assessment's own organisation
+    if re.search(r"別表.*項(番号?)?$", name):
+        return "basis"  # 番号法別表第二の項: the row number of the appended table
     for role, markers in (("subjects", ("本人の数",)), ("methods", ("方法",)), ("timing", ("時期", "頻度")),
                           ("purpose", ("用途", "事務")), ("basis", ("項番", "根拠")),
                           ("recipient", ("照会者", "提供先", "移転先", "相手", "受領者", "先")),
@@ -815,3 +880,6 @@ def _finish(a: Assessment) -> None:
     if a.systems is not None:
         a.systems = [s for s in a.systems if s.name or s.connections]
 
+
+# Option fields whose choices may go on over rows with an empty label cell.
+_OPTION_FIELDS = (_file_sources, _file_acquisition, _system_connections, _flow_methods)

@@ -189,7 +189,9 @@ def declared_count(cell: str, after: str | None = None) -> int | None:
         text = text[position + len(nfkc(after)):]
         match = re.match(r"\s*\(\s*(\d*)\s*件?\s*\)", text)
     else:
-        match = re.search(r"\(\s*(\d*)\s*\)\s*件", text)
+        match = re.search(r"\(\s*(\d*)\s*\)\s*件|\(\s*(\d+)\s*件\s*\)", text)
+        if match and match.group(2):
+            return int(match.group(2))
     if not match or not match.group(1):
         return None
     return int(match.group(1))
