@@ -275,6 +275,11 @@ def _subsection(a: Assessment, c: _Context, rows: list[Row], position: int, row:
                 c.file.name = file_name(clean(value[0]))
             else:
                 c.pending = "file_name"
+        elif a.kind == "基礎項目評価書" and c.major == "I":
+            c.sub = "listed_files"  # a 基礎 has no II file overview: I 2. names its files
+            value = row.value_after(0)
+            if value:
+                _listed_files(a, c, row, value[0])
         return True
     if key in _FILE_SUBSECTIONS:
         if c.major != "II" and key in ("basic", "acquisition"):
@@ -340,6 +345,9 @@ def _new_file(a: Assessment, c: _Context, line: int) -> None:
 
 
 def _section_row(a: Assessment, c: _Context, row: Row) -> None:
+    if c.sub == "listed_files":
+        _listed_files(a, c, row, "\t".join(row.cells))
+        return
     if _blocks(a, c, row):
         c.last_field = None
         return
@@ -565,15 +573,31 @@ def _affair(a, c, row, value):
     a.affair, a.affair_line = clean(value), row.line
 
 
+def split_listed_names(value: str, separators: str = "、,・") -> list[str]:
+    """Names listed in one cell: one per line (<br>, </p>, </li>, a tab) or per enumerator
+    (①, (1), 1., 1)), or separated by one of ``separators`` or by two spaces or more."""
+    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|\t|[\u2460-\u2473]", value, flags=re.I)
+    splitter = re.compile(rf"[{re.escape(separators)}]|\s{{2,}}|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*")
+    return [name.strip() for line in lines for name in splitter.split(clean(line)) if name and name.strip()]
+
+
+def _listed_files(a, c, row, value):
+    """基礎項目評価書 I.2 特定個人情報ファイル名: name-only files (the form has no II overview of them).
+
+    Names are split on lines, enumerators and 、 / , only: a ・ can be part of a file's name."""
+    for name in split_listed_names(value, "、,"):
+        name = file_name(name)
+        if name:
+            _new_file(a, c, row.line)
+            c.file.name = name
+    c.file = None  # nothing else in the form belongs to these files
+
+
 def _listed_systems(a, c, row, value):
     """基礎項目評価書 I.1 ③システムの名称: the systems as a list in one cell (no ③接続 item)."""
     if a.systems is None:
         a.systems = []
-    # One name per line (<br>, </p>, </li>) or per enumerator (①, (1), 1., 1)), or separated by 、/,/・.
-    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|[\u2460-\u2473]", value, flags=re.I)
-    names = [n for line in lines
-             for n in re.split(r"[、,・]|\s{2,}|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*", clean(line))
-             if n.strip()]
+    names = split_listed_names(value)
     for name in names:
         a.systems.append(System(index=len(a.systems) + 1, line=row.line, name=clean_system_name(name),
                                 raw_name=name.strip(), kind=system_kind(name)))

@@ -385,6 +385,32 @@ def test_basic_assessment_threshold_and_risk_rows_give_no_file_facts():
         assert file["provision_transfer"]["provides"] is None
 
 
+def test_basic_assessment_names_its_files_in_section_one():
+    """A 基礎 has no II file overview: I 2. 特定個人情報ファイル名 gives name-only files, every
+    other file field absent (null), not blank."""
+    (file,) = facts_of(BASIC)["files"]
+    assert file["name"] == "児童手当ファイル"
+    assert all(value is None for key, value in file.items() if key not in ("name", "provision_transfer"))
+    assert set(file["provision_transfer"].values()) == {None}
+
+
+@pytest.mark.parametrize("listing", [
+    "2. 特定個人情報ファイル名\n(1) 児童手当ファイル\n(2) 住民・税務情報ファイル\n",
+    "2. 特定個人情報ファイル名\t児童手当ファイル、住民・税務情報ファイル\n",
+    "2. 特定個人情報ファイル名\n児童手当ファイル<br>住民・税務情報ファイル\n",
+])
+def test_basic_assessment_lists_several_files_and_keeps_a_middle_dot_in_a_name(listing):
+    text = BASIC.replace("2. 特定個人情報ファイル名\n児童手当ファイル\n", listing)
+    assert [f["name"] for f in facts_of(text)["files"]] == ["児童手当ファイル", "住民・税務情報ファイル"]
+
+
+def test_a_file_name_list_in_section_one_of_other_kinds_makes_no_file():
+    """重点・全項目 I 3. lists the names again; their files are the II blocks, so I 3. adds none."""
+    text = BASIC.replace("(基礎項目評価書)", "(重点項目評価書)").replace("基礎項目評価書\n", "重点項目評価書\n", 1)
+    assert facts_of(text)["assessment"]["kind"] == "重点項目評価書"
+    assert facts_of(text)["files"] == []
+
+
 # --------------------------------------------------------------------------- option spellings
 
 @pytest.mark.parametrize("cell, status, count", [
