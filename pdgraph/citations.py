@@ -180,6 +180,21 @@ class _Parser:
         self.article = None
         self.level = None
 
+    def based_on_previous(self, unit: str, rest: str) -> str | None:
+        """The name of an ordinance "based on" (に基づく) the provision just cited, written as
+        "番号法第19条第8号に基づく主務省令" whether the document names the provision or says 同号."""
+        self.flush_article()
+        if self.law is None or (unit != "法" and self.article is None):
+            return None
+        name = self.law
+        if unit != "法":
+            name += f"第{self.article}条"
+            if unit in ("項", "号") and self.paragraph:
+                name += f"第{self.paragraph}項"
+            if unit == "号" and self.item:
+                name += f"第{self.item}号"
+        return f"{name}に基づく{rest}"
+
     def break_context(self) -> None:
         """Unrecognised text: 項/号 no longer attach to the article; rows end."""
         self.flush_article()
@@ -312,6 +327,12 @@ _NAME_FIRST = r"[^\s\d、,。・:;()\[\]「」『』【】<>~〜/は]"
 _NAME_REST = r"[^\s、,。・:;()\[\]「」『』【】<>~〜/は]"
 _GENERIC_LAW = re.compile(rf"{_NAME_FIRST}{_NAME_REST}{{0,120}}?{_LAW_END}{_ARTICLE_AHEAD}")
 _ARTICLE_AHEAD_RE = re.compile(_ARTICLE_AHEAD)
+# An ordinance named after the article it rests on, one law as written (番号法 is part of its
+# name, not cited): "番号法第19条第8号に基づく主務省令第2条の表…" (the 2024 successor of 別表第二).
+_BASED_ORDINANCE = re.compile(rf"{_BANGOU_NAMES}\s*第{_N}条(?:の{_N})*(?:第{_N}項)?(?:第{_N}号(?:の{_N})*)?\s*"
+                              rf"に基づく{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則)")
+# The same ordinance named through the provision just cited: "番号法第19条第8号及び同号に基づく主務省令".
+_SAME_BASED_ORDINANCE = re.compile(rf"同(?P<unit>法|条|項|号)に基づく(?P<rest>{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則))")
 _KNOWN_LAW = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ALIASES))
 _SEP = re.compile(r"[、,・;]|及び|並びに|および|ならびに|又は|または|若しくは|もしくは")
 _RANGE = re.compile(r"[~〜]|から|ないし")
@@ -475,7 +496,12 @@ class _Lexer:
         if self.text.startswith(("同条", "同項"), self.pos):
             self.parser.on_same("article" if self.text[self.pos + 1] == "条" else "paragraph")
             return self._advance(self.pos + 2)
-        m = self._match(_GENERIC_LAW) or self._match(_KNOWN_LAW) or self._match(_MUNICIPAL_ORDINANCE)
+        same = self._match(_SAME_BASED_ORDINANCE)
+        if same:
+            self.parser.set_law(self.parser.based_on_previous(same.group("unit"), same.group("rest")) or same.group(0))
+            return self._advance(same.end())
+        generic = None if self._match(_LEVEL_RE) else self._match(_GENERIC_LAW)  # "第19条…" is no name
+        m = self._match(_BASED_ORDINANCE) or generic or self._match(_KNOWN_LAW) or self._match(_MUNICIPAL_ORDINANCE)
         if not m:
             return False
         self.parser.set_law(canonical_law(m.group(0)))
