@@ -483,15 +483,18 @@ def test_annex_table_with_columns_in_another_order():
         ("生活福祉課", "生活保護の決定", "給付情報", "1万人未満", ["紙"], "随時", [atom("番号法", "9", "2")])]
 
 
-def test_second_file_after_an_annex_with_its_own_ii_heading():
-    facts = facts_of(header() + FILE_HEAD + """5. 特定個人情報の提供・移転(委託に伴うものを除く。)
+@pytest.mark.parametrize("before_annex, before_next_file", [
+    ("", "II 特定個人情報ファイルの概要\n"),  # the II heading repeated for the next file
+    ("6. 特定個人情報の保管・消去\n7. 備考\n", ""),  # no heading: the next file's 1. + 2. 基本情報 end the annex
+], ids=["with its own II heading", "without a repeated II heading"])
+def test_second_file_after_an_annex(before_annex, before_next_file):
+    facts = facts_of(header() + FILE_HEAD + f"""5. 特定個人情報の提供・移転(委託に伴うものを除く。)
 提供・移転の有無\t[ ○ ] 提供を行っている ( 1 ) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない
 提供先1\t情報照会者(別紙1のとおり)
-(別紙1) 提供先一覧
+{before_annex}(別紙1) 提供先一覧
 No.\t情報照会者\t事務
 1\t厚生労働大臣\t健康保険に関する事務
-II 特定個人情報ファイルの概要
-1. 特定個人情報ファイル名
+{before_next_file}1. 特定個人情報ファイル名
 介護保険受給者ファイル
 2. 基本情報
 ②対象となる本人の数\t[ 1万人未満 ]
@@ -562,25 +565,6 @@ def test_layout_annex_basis_column_named_beppyou_no_kou():
         "1\t厚生労働大臣", "1\t1\t厚生労働大臣").replace("2\t全国健康保険協会", "2\t2\t全国健康保険協会")
     provision = _provision_with_annex("別表第二に定める情報照会者(別紙1参照)", "(別紙1) 提供先一覧", rows)
     assert [b["legal_basis"] for b in provision["breakdown"]] == [[row("別表第二", "1")], [row("別表第二", "2")]]
-
-
-def test_layout_next_file_after_an_annex_without_a_repeated_ii_heading():
-    facts = facts_of(header() + FILE_HEAD + """5. 特定個人情報の提供・移転(委託に伴うものを除く。)
-提供・移転の有無\t[ ○ ] 提供を行っている ( 1 ) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない
-提供先1\t情報照会者(別紙1のとおり)
-6. 特定個人情報の保管・消去
-7. 備考
-(別紙1) 提供先一覧
-No.\t情報照会者\t事務
-1\t厚生労働大臣\t健康保険に関する事務
-1. 特定個人情報ファイル名
-介護保険受給者ファイル
-2. 基本情報
-②対象となる本人の数\t[ 1万人未満 ]
-""")
-    assert [(f["name"], f["subjects"]) for f in facts["files"]] == [
-        ("介護保険ファイル", "1万人以上10万人未満"), ("介護保険受給者ファイル", "1万人未満")]
-    assert [b["recipient"] for b in facts["files"][0]["provisions"][0]["breakdown"]] == ["厚生労働大臣"]
 
 
 def test_layout_lost_iii_heading_after_the_record_items_annex():
