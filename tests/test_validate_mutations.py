@@ -67,6 +67,11 @@ MUTATIONS = (
     Mutation("nerima-annex1-title-without-article", "003", 179, "番号法第19条第7号別表第二に定める事務",
              "別表第二に定める事務", ()),
     Mutation("nerima-annex2-title-without-basis", "003", 206, "番号法第9条第2項、", "", ()),
+    # the 2024 wording: the ordinance under 第19条第8号 (successor of 別表第二) implies 第19条第8号
+    Mutation("oita-network-provision-2024-ordinance", "002", 126, "番号法第19条第7号及び別表第2の",
+             "番号法第19条第8号に基づく主務省令第2条の表", ()),
+    Mutation("oita-linkage-2024-ordinance", "002", 48, "番号法第19条第7号及び別表第2の",
+             "番号法第19条第8号に基づく主務省令第2条の表", ()),
 )
 
 
