@@ -329,10 +329,10 @@ _GENERIC_LAW = re.compile(rf"{_NAME_FIRST}{_NAME_REST}{{0,120}}?{_LAW_END}{_ARTI
 _ARTICLE_AHEAD_RE = re.compile(_ARTICLE_AHEAD)
 # An ordinance named after the article it rests on, one law as written (番号法 is part of its
 # name, not cited): "番号法第19条第8号に基づく主務省令第2条の表…" (the 2024 successor of 別表第二).
-_BASED_ORDINANCE = re.compile(rf"{_BANGOU_NAMES}\s*第{_N}条(?:の{_N})*(?:第{_N}項)?(?:第{_N}号(?:の{_N})*)?\s*"
-                              rf"に基づく{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則)")
+_BASED_ON = rf"に基づく(?P<rest>{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則))"
+_BASED_ORDINANCE = re.compile(rf"{_BANGOU_NAMES}\s*第{_N}条(?:の{_N})*(?:第{_N}項)?(?:第{_N}号(?:の{_N})*)?\s*{_BASED_ON}")
 # The same ordinance named through the provision just cited: "番号法第19条第8号及び同号に基づく主務省令".
-_SAME_BASED_ORDINANCE = re.compile(rf"同(?P<unit>法|条|項|号)に基づく(?P<rest>{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則))")
+_SAME_BASED_ORDINANCE = re.compile(rf"同(?P<unit>法|条|項|号){_BASED_ON}")
 _KNOWN_LAW = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ALIASES))
 _SEP = re.compile(r"[、,・;]|及び|並びに|および|ならびに|又は|または|若しくは|もしくは")
 _RANGE = re.compile(r"[~〜]|から|ないし")

@@ -164,8 +164,9 @@ def _header(a: Assessment, c: _Context, row: Row, rows: list[Row], position: int
             return True
         _set_header(a, label, clean(value[0]), row.line)
         for index in range(value[1] + 1, len(row.texts)):
-            if label_of(row.texts[index]) == "評価書名" and row.value_after(index):
-                _set_header(a, "評価書名", clean(row.value_after(index)[0]), row.line)
+            title = row.value_after(index) if label_of(row.texts[index]) == "評価書名" else None
+            if title:
+                _set_header(a, "評価書名", clean(title[0]), row.line)
         return True
     if label in ("評価実施機関名", "公表日"):
         value = row.value_after(0)
