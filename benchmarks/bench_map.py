@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pdgraph.pipeline import ingest_sources  # noqa: E402
-from pdgraph.render import map_from_dataset, render_html, should_aggregate  # noqa: E402
-from pdgraph.synthetic import synthetic_sources  # noqa: E402
+from pdgraph.graph.ingest import ingest_sources  # noqa: E402
+from pdgraph.map import map_from_dataset, render_html, should_aggregate  # noqa: E402
+from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -10,7 +10,7 @@ With ``--cache DIR`` the Oxigraph store is built once into ``DIR/n<N>`` (with a 
 the mapping code that made it) and reopened by later runs, so ``--no-rdflib`` runs
 (Oxigraph only, no ingest) start in about a second: the loop for tuning one query.
 
-The corpus is `pdgraph.synthetic.synthetic_sources(n)` ingested into an rdflib
+The corpus is `pdgraph.extract.synthetic.synthetic_sources(n)` ingested into an rdflib
 Dataset (~45 s at 1,000), then copied into an Oxigraph store in a temporary
 directory (``--store oxigraph:PATH``, the store for scale; ``--memory`` for an
 in-memory Oxigraph store, measured slower here). Each query runs ``--repeat`` times on
@@ -42,10 +42,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pdgraph.pipeline import ingest_sources  # noqa: E402
-from pdgraph.queries import load_catalogue, run_query  # noqa: E402
-from pdgraph.stores import OxigraphStore, RdflibStore  # noqa: E402
-from pdgraph.synthetic import synthetic_sources  # noqa: E402
+from pdgraph.graph.ingest import ingest_sources  # noqa: E402
+from pdgraph.query.catalogue import load_catalogue, run_query  # noqa: E402
+from pdgraph.graph.stores import OxigraphStore, RdflibStore  # noqa: E402
+from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
 
 PARAMETERISED = {"recipients-of", "sources-of", "by-legal-basis", "systems-connected-to", "changes-timeline"}
 WHOLE_CORPUS = {"flows", "stats", "reach", "shared-recipients"}

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_validate.py [N] [--naive M] [--jobs J] [--engines pyshacl,pyrudof]
 
-Builds N synthetic assessments (pdgraph.synthetic: renamed copies of the
+Builds N synthetic assessments (pdgraph.extract.synthetic: renamed copies of the
 examples; ingesting 1,000 takes ~45 s, not counted), then, in this process:
 1. naive: pyshacl.validate() once over the union of the first M assessment
    graphs in rdflib's memory store (what one would write first; run before the
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Graph  # noqa: E402
 
-from pdgraph.pipeline import assessment_graphs, ingest_sources  # noqa: E402
-from pdgraph.synthetic import synthetic_sources  # noqa: E402
+from pdgraph.graph.ingest import assessment_graphs, ingest_sources  # noqa: E402
+from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
 from pdgraph.validate import available_engines, graph_triples, load_shapes, validate_graphs  # noqa: E402
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pdgraph.pipeline import Ingested, ingest
+from pdgraph.graph.ingest import Ingested, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

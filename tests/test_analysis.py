@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from pdgraph.analysis import HOLDS, analyse, find_bodies, hubs, project, reachable, vendor_concentration
-from pdgraph.pipeline import ingest
-from pdgraph.queries import load_catalogue, run_query
-from pdgraph.stores import stores_for
+from pdgraph.query.analysis import HOLDS, analyse, find_bodies, hubs, project, reachable, vendor_concentration
+from pdgraph.graph.ingest import ingest
+from pdgraph.query.catalogue import load_catalogue, run_query
+from pdgraph.graph.stores import stores_for
 
 from conftest import FIXTURES
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pdgraph.queries import load_catalogue
+from pdgraph.query.catalogue import load_catalogue
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

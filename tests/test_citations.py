@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdgraph.citations import Atom, canonical_law, has_citation_text, parse_citations, parse_linkage
-from pdgraph.numerals import to_kanji
+from pdgraph.law.citations import Atom, canonical_law, has_citation_text, parse_citations, parse_linkage
+from pdgraph.law.numerals import to_kanji
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
 # The seeds are bundled as examples/; ../shared/seeds is the original location.
@@ -355,7 +355,7 @@ KANJI_DIGITS = "〇一二三四五六七八九"
 
 
 def kanji(value: int) -> str:
-    """Kanji numeral renderer (independent of pdgraph.numerals.to_kanji)."""
+    """Kanji numeral renderer (independent of pdgraph.law.numerals.to_kanji)."""
     parts = []
     for unit, mark in ((1000, "千"), (100, "百"), (10, "十")):
         count = value // unit % 10

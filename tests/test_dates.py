@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdgraph.dates import DateValue, find_dates, parse_date
-from pdgraph.numerals import to_kanji
+from pdgraph.law.dates import DateValue, find_dates, parse_date
+from pdgraph.law.numerals import to_kanji
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -6,9 +6,9 @@ from functools import lru_cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdgraph.extract import extract
-from pdgraph.form import parse_rows
-from pdgraph.reader import decode
+from pdgraph.extract.machine import extract
+from pdgraph.form.rows import parse_rows
+from pdgraph.read.text import decode
 
 HEADER = """特定個人情報保護評価書(重点項目評価書)
 
@@ -243,8 +243,8 @@ def test_format_variants_of_the_examples_give_the_same_facts():
     lines between all lines, no Markdown heading marks, full-width digits, CRLF: same facts."""
     import re
 
-    from pdgraph.facts import facts_from_graph
-    from pdgraph.rdfmap import assessment_graph
+    from pdgraph.graph.facts import facts_from_graph
+    from pdgraph.graph.mapping import assessment_graph
 
     from conftest import EXAMPLES
 
@@ -281,8 +281,8 @@ def _example_texts() -> list[tuple[str, list[str]]]:
        mid_line=st.booleans())
 def test_losing_any_run_of_lines_never_crashes_the_pipeline(which, start, length, mid_line):
     from pdgraph.errors import PdgraphError
-    from pdgraph.facts import facts_from_graph
-    from pdgraph.rdfmap import assessment_graph
+    from pdgraph.graph.facts import facts_from_graph
+    from pdgraph.graph.mapping import assessment_graph
 
     name, lines = _example_texts()[which]
     a = int(start * (len(lines) - 1))

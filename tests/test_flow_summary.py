@@ -6,10 +6,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from pdgraph.flow_summary import flow_summary_triples
-from pdgraph.pipeline import assessment_from_path
-from pdgraph.rdfmap import assessment_triples
-from pdgraph.vocab import DPV, PDG
+from pdgraph.graph.flow_summary import flow_summary_triples
+from pdgraph.graph.ingest import assessment_from_path
+from pdgraph.graph.mapping import assessment_triples
+from pdgraph.graph.vocab import DPV, PDG
 
 from conftest import EXAMPLES, FIXTURES
 

@@ -19,10 +19,10 @@ from functools import lru_cache
 
 import pytest
 
-from pdgraph.extract import extract
-from pdgraph.facts import facts_from_graph
-from pdgraph.rdfmap import assessment_graph
-from pdgraph.reader import decode
+from pdgraph.extract.machine import extract
+from pdgraph.graph.facts import facts_from_graph
+from pdgraph.graph.mapping import assessment_graph
+from pdgraph.read.text import decode
 
 
 def header(kind: str = "重点項目評価書", number_block: str | None = None) -> str:

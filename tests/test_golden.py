@@ -13,12 +13,12 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from pdgraph.extract import extract
-from pdgraph.facts import facts_from_graph
-from pdgraph.form import parse_rows
-from pdgraph.rdfmap import assessment_graph
-from pdgraph.reader import read_document
-from pdgraph.serialize import graph_body, trig
+from pdgraph.extract.machine import extract
+from pdgraph.graph.facts import facts_from_graph
+from pdgraph.form.rows import parse_rows
+from pdgraph.graph.mapping import assessment_graph
+from pdgraph.read.text import read_document
+from pdgraph.graph.serialize import graph_body, trig
 
 from conftest import EXAMPLES, FIXTURES
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF, RDFS
 
-from pdgraph.citations import Atom
-from pdgraph.normalise import canonical_organisation
-from pdgraph.pipeline import assessment_graphs
-from pdgraph.rdfmap import organisation_iri, provision_iri
-from pdgraph.vocab import PDG
+from pdgraph.law.citations import Atom
+from pdgraph.extract.normalise import canonical_organisation
+from pdgraph.graph.ingest import assessment_graphs
+from pdgraph.graph.mapping import organisation_iri, provision_iri
+from pdgraph.graph.vocab import PDG
 
 
 def _union(seed_ingested):

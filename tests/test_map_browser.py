@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pdgraph.pipeline import ingest, ingest_sources
-from pdgraph.render import WARNING_COLOR, MapOptions, map_from_dataset, payload, render_html, select
-from pdgraph.synthetic import synthetic_sources
+from pdgraph.graph.ingest import ingest, ingest_sources
+from pdgraph.map import WARNING_COLOR, MapOptions, map_from_dataset, payload, render_html, select
+from pdgraph.extract.synthetic import synthetic_sources
 from test_render import HOSTILE, hostile_text, no_basis_text
 from test_render_seeds import ALL_SEEDS_COUNTS, SEED_COUNTS
 

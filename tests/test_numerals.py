@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdgraph.numerals import branch_number, parse_int, to_kanji
+from pdgraph.law.numerals import branch_number, parse_int, to_kanji
 
 KANJI_DIGITS = "〇一二三四五六七八九"
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

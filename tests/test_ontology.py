@@ -6,7 +6,7 @@ Families:
   from examples/*.txt) is declared, of the right kind, with ja/en labels and
   definitions; no term is declared that nothing uses (except abstract ones);
 - the pdg: terms named in queries/*.rq and shapes/*.ttl are declared too;
-- the vocab.py concepts are individuals in their concept schemes, with the
+- the graph/vocab.py concepts are individuals in their concept schemes, with the
   form's option text as their Japanese label;
 - rdfs:domain / rdfs:range agree with the example graphs (a checker that is
   itself tested on a planted violation);
@@ -28,9 +28,9 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 import pdgraph
-from pdgraph import rdfmap
-from pdgraph.pipeline import assessment_graphs
-from pdgraph.vocab import DIRECTION, DPV, ID, METHOD, PDG, SOURCE_CATEGORY, SYSTEM_KIND
+from pdgraph.graph import mapping as rdfmap
+from pdgraph.graph.ingest import assessment_graphs
+from pdgraph.graph.vocab import DIRECTION, DPV, ID, METHOD, PDG, SOURCE_CATEGORY, SYSTEM_KIND
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "pdgraph.ttl"
@@ -39,7 +39,7 @@ MODEL_DOC = ROOT / "docs" / "model.md"
 ONTOLOGY_IRI = URIRef("https://w3id.org/pdgraph/ns")
 
 # Declared terms that the code never writes: abstract superclasses used for
-# domains and the concept schemes that hold the vocab.py concepts.
+# domains and the concept schemes that hold the graph/vocab.py concepts.
 ABSTRACT = {PDG.DocumentRecord, PDG.LegalProvision, PDG.SystemKindScheme, PDG.MethodScheme,
             PDG.SourceCategoryScheme}
 
@@ -94,7 +94,7 @@ def local(term: URIRef) -> str:
 def code_terms() -> set[URIRef]:
     """PDG terms written in the package source: PDG.x, PDG["x"] and the f-string *Raw date terms."""
     terms: set[URIRef] = set()
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         terms |= {PDG[name] for name in re.findall(r"\bPDG\.(\w+)", source)}
         terms |= {PDG[name] for name in re.findall(r"\bPDG\[\s*[\"'](\w+)[\"']\s*\]", source)}
@@ -220,7 +220,7 @@ def test_code_scan_finds_the_terms():
 
 def test_every_code_term_is_declared(onto):
     missing = sorted(local(t) for t in code_terms() if not set(onto.objects(t, RDF.type)) & DECLARATION_TYPES)
-    assert not missing, f"PDG terms used in pdgraph/*.py but not declared in {ONTOLOGY.name}: {missing}"
+    assert not missing, f"PDG terms used in pdgraph/**/*.py but not declared in {ONTOLOGY.name}: {missing}"
 
 
 def test_every_graph_term_is_declared(onto, seed_ingested):
@@ -251,7 +251,7 @@ def test_stored_queries_and_shapes_use_declared_terms(onto):
 
 def test_no_unused_term_is_declared(onto):
     unused = sorted(local(t) for t in declared(onto) - code_terms() - ABSTRACT)
-    assert not unused, f"declared but written nowhere in pdgraph/*.py (remove, or add to ABSTRACT): {unused}"
+    assert not unused, f"declared but written nowhere in pdgraph/**/*.py (remove, or add to ABSTRACT): {unused}"
 
 
 def test_every_referenced_pdg_term_is_declared(onto):
@@ -330,7 +330,7 @@ def test_vocab_concepts_are_in_their_scheme(onto, mapping, class_, scheme):
         assert labels(onto, concept)["ja"] == [label], local(concept)
         assert labels(onto, concept, SKOS.prefLabel)["ja"] == [label], local(concept)
     members = set(onto.subjects(SKOS.inScheme, scheme))
-    assert members == set(mapping.values()), "scheme members differ from pdgraph/vocab.py"
+    assert members == set(mapping.values()), "scheme members differ from pdgraph/graph/vocab.py"
 
 
 def test_direction_classes_carry_the_form_words(onto):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pdgraph.options import declared_count, find_options, marked_text, selected_labels, single_choice
+from pdgraph.form.options import declared_count, find_options, marked_text, selected_labels, single_choice
 
 LABELS = ["情報提供ネットワークシステム", "庁内連携システム", "その他"]
 

@@ -11,11 +11,11 @@ import pytest
 from rdflib.compare import isomorphic
 
 from pdgraph.errors import DecodeError, NotAnAssessmentError
-from pdgraph.extract import extract
-from pdgraph.pipeline import assessment_graphs, ingest
-from pdgraph.rdfmap import assessment_graph
-from pdgraph.reader import decode, read_document
-from pdgraph.serialize import trig
+from pdgraph.extract.machine import extract
+from pdgraph.graph.ingest import assessment_graphs, ingest
+from pdgraph.graph.mapping import assessment_graph
+from pdgraph.read.text import decode, read_document
+from pdgraph.graph.serialize import trig
 
 from conftest import EXAMPLES, ROOT
 
@@ -135,7 +135,7 @@ def test_reingest_replaces_instead_of_duplicating(tmp_path, seed_paths):
 def test_every_flow_system_file_and_statement_has_provenance(seed_ingested):
     from rdflib.namespace import RDF
 
-    from pdgraph.vocab import PDG
+    from pdgraph.graph.vocab import PDG
 
     for graph in assessment_graphs(seed_ingested.dataset):
         for class_ in (PDG.Flow, PDG.System, PDG.PersonalInformationFile, PDG.LegalBasisStatement, PDG.Change):

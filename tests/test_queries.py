@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from pdgraph.pipeline import ingest
-from pdgraph.queries import QueryError, QueryParameterError, load_catalogue, run_query
-from pdgraph.stores import RdflibStore, Solutions, stores_for
+from pdgraph.graph.ingest import ingest
+from pdgraph.query.catalogue import QueryError, QueryParameterError, load_catalogue, run_query
+from pdgraph.graph.stores import RdflibStore, Solutions, stores_for
 
 from conftest import EXAMPLES, FIXTURES
 
@@ -467,7 +467,7 @@ def test_unknown_and_missing_parameters_are_usage_errors(catalogue):
 
 
 def test_queries_are_runnable_from_a_file(tmp_path, seed_stores):
-    from pdgraph.queries import find_query
+    from pdgraph.query.catalogue import find_query
     path = tmp_path / "mine.rq"
     path.write_text("# title: t\n# ja: 何件\n# en: how many\n# param: organization organization required — x\n"
                     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -483,7 +483,7 @@ def test_queries_are_runnable_from_a_file(tmp_path, seed_stores):
     ("# title: t\n# ja: j\n# en: e\n# param: y string required — unused\nSELECT ?x WHERE { }", "not a variable"),
 ])
 def test_bad_headers_are_reported(text, message):
-    from pdgraph.queries import parse_query
+    from pdgraph.query.catalogue import parse_query
     with pytest.raises(QueryError, match=message):
         parse_query(text, "bad")
 
@@ -496,7 +496,7 @@ def test_rdflib_store_restores_its_dataset_setting(seed_ingested):
 
 
 def test_lists_are_sorted_and_empty_items_dropped():
-    from pdgraph.queries import sorted_lists
+    from pdgraph.query.catalogue import sorted_lists
     answer = Solutions(["a", "b"], [(Literal("z | | a"), None)])
     assert sorted_lists(answer, ("a", "b")).rows == [(Literal("a | z"), Literal(""))]
 

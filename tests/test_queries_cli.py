@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pdgraph.cli import main
-from pdgraph.queries import load_catalogue
+from pdgraph.query.catalogue import load_catalogue
 
 from conftest import EXAMPLES
 

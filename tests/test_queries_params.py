@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 
-from pdgraph.queries import parse_query, run_query, sparql_term, where_start
-from pdgraph.stores import OxigraphStore, RdflibStore
+from pdgraph.query.catalogue import parse_query, run_query, sparql_term, where_start
+from pdgraph.graph.stores import OxigraphStore, RdflibStore
 
 ECHO = parse_query(
     "# title: echo\n# ja: 値をそのまま返す\n# en: echo a parameter\n"
@@ -39,7 +39,7 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_si
 
 @pytest.mark.parametrize("value", ["\\u0022", "a\\U00000022", "nul\x00", "bell\x07"])
 def test_values_a_processor_would_rewrite_are_refused(value):
-    from pdgraph.queries import QueryParameterError
+    from pdgraph.query.catalogue import QueryParameterError
     with pytest.raises(QueryParameterError, match="not accepted"):
         ECHO.bind({"value": value})
 
@@ -72,8 +72,8 @@ def test_the_values_block_opens_the_where_group():
 
 
 def test_a_system_kind_is_derived_as_its_concept_and_an_unknown_kind_as_nothing():
-    from pdgraph.queries import NOTHING, load_catalogue
-    from pdgraph.vocab import PDG
+    from pdgraph.query.catalogue import NOTHING, load_catalogue
+    from pdgraph.graph.vocab import PDG
 
     query = load_catalogue()["systems-connected-to"]
     assert query.values(query.bind({"kind": "中間サーバ"}))["kindNode"] == [PDG.IntermediateServer]

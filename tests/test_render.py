@@ -1,4 +1,4 @@
-"""pdgraph.render and `pdgraph map`: reading the graph, selections, safety and self-containment of the HTML."""
+"""pdgraph.map and `pdgraph map`: reading the graph, selections, safety and self-containment of the HTML."""
 from __future__ import annotations
 
 import json
@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from pdgraph.cli import main
-from pdgraph.pipeline import ingest
-from pdgraph.render import (AGGREGATE_ABOVE, MapOptions, MapSelectionError, build_map, map_from_dataset, payload,
+from pdgraph.graph.ingest import ingest
+from pdgraph.map import (AGGREGATE_ABOVE, MapOptions, MapSelectionError, build_map, map_from_dataset, payload,
                             read_map, render_html, script_json, select, short_label)
-from pdgraph.pipeline import assessment_graphs
+from pdgraph.graph.ingest import assessment_graphs
 
 ROOT = Path(__file__).resolve().parent.parent
 MATSUDO = ROOT / "examples" / "000_47fd13a79d78c58a.txt"
@@ -231,7 +231,7 @@ def test_aggregated_view_has_one_node_per_body(seed_map, monkeypatch):
     assert sorted(s["id"] for s in data["summaries"]) == sorted(n.id for n in seed_map.nodes.values() if n.kind == "body")
     assert len(data["nodes"]) == len(seed_map.nodes)  # the detail travels with the page
     assert payload(seed_map)["mode"] == "full"
-    monkeypatch.setattr("pdgraph.render.AGGREGATE_ABOVE", len(seed_map.nodes) - 1)
+    monkeypatch.setattr("pdgraph.map.AGGREGATE_ABOVE", len(seed_map.nodes) - 1)
     assert payload(seed_map)["mode"] == "aggregated"
     assert AGGREGATE_ABOVE == 500
 
@@ -239,7 +239,7 @@ def test_aggregated_view_has_one_node_per_body(seed_map, monkeypatch):
 def test_to_network_is_a_pyvis_network_without_html_titles(seed_map):
     from pyvis.network import Network
 
-    from pdgraph.render import to_network
+    from pdgraph.map import to_network
 
     net = to_network(seed_map)
     assert isinstance(net, Network)

@@ -3,7 +3,7 @@
 The counts below were worked out by hand from examples/*.txt (breakdowns in the comments) and
 are shared with the browser tests (tests/test_map_browser.py), which check that Chromium shows
 exactly these. Per-direction edge counts are also derived from the facts read back out of the
-graph (pdgraph.facts, a separate code path from pdgraph.render).
+graph (pdgraph.graph.facts, a separate code path from pdgraph.map).
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pdgraph.facts import facts_from_graph
-from pdgraph.render import MapOptions, map_from_dataset, select
+from pdgraph.graph.facts import facts_from_graph
+from pdgraph.map import MapOptions, map_from_dataset, select
 
 # document stem -> (nodes, edges)
 SEED_COUNTS = {

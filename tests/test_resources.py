@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import tomllib
 
-from pdgraph.queries import QUERIES_DIR, load_catalogue
+from pdgraph.query.catalogue import QUERIES_DIR, load_catalogue
 from pdgraph.resources import resource_dir
-from pdgraph.validation_shapes import SHAPES_DIR
+from pdgraph.validate.shapes import SHAPES_DIR
 
 from conftest import ROOT
 

@@ -5,9 +5,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from pdgraph.queries import load_catalogue, run_query
-from pdgraph.serialize import trig
-from pdgraph.stores import (OxigraphStore, RdflibStore, StoreError, StoreSpec, from_oxigraph, load_sources,
+from pdgraph.query.catalogue import load_catalogue, run_query
+from pdgraph.graph.serialize import trig
+from pdgraph.graph.stores import (OxigraphStore, RdflibStore, StoreError, StoreSpec, from_oxigraph, load_sources,
                             open_store, to_oxigraph)
 
 from conftest import FIXTURES
@@ -110,7 +110,7 @@ def test_a_batch_load_into_an_on_disk_store_is_compacted_once(tmp_path, seed_ing
 def test_gc_paused_restores_the_collector_even_on_error():
     import gc
 
-    from pdgraph.stores import gc_paused
+    from pdgraph.graph.stores import gc_paused
 
     assert gc.isenabled()
     with pytest.raises(ValueError):

@@ -5,12 +5,12 @@ from collections import deque
 
 import pytest
 
-from pdgraph.analysis import HOLDS, find_bodies, project, reachable
-from pdgraph.pipeline import ingest_sources
-from pdgraph.queries import load_catalogue, run_query
-from pdgraph.reader import SourceText
-from pdgraph.stores import OxigraphStore, RdflibStore
-from pdgraph.synthetic import (RecipientSlot, body_name, first_recipient, parent, rewrite_recipient,
+from pdgraph.query.analysis import HOLDS, find_bodies, project, reachable
+from pdgraph.graph.ingest import ingest_sources
+from pdgraph.query.catalogue import load_catalogue, run_query
+from pdgraph.read.text import SourceText
+from pdgraph.graph.stores import OxigraphStore, RdflibStore
+from pdgraph.extract.synthetic import (RecipientSlot, body_name, first_recipient, parent, rewrite_recipient,
                                synthetic_sources)
 
 N = 40

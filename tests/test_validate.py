@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 from pdgraph.validate import (PDGSH, EngineError, Finding, Location, RawResult, Report, Severity, ShapeInfo,
                               ShapesError, assessment_result, fill_message, graph_triples, load_shapes, locate,
                               render, report_json, validate_dataset, validate_graphs, validate_paths)
-from pdgraph.vocab import ID, PDG
+from pdgraph.graph.vocab import ID, PDG
 from test_validate_mutations import MUTATIONS, write_mutation
 
 SH_VIOLATION = URIRef("http://www.w3.org/ns/shacl#Violation")
@@ -111,7 +111,7 @@ def test_parallel_equals_sequential(seed_paths, tmp_path):
     paths = list(seed_paths) + [write_mutation(m, tmp_path) for m in MUTATIONS[3:6]]
     ingested = validate_paths(paths, jobs=1)
     shapes = load_shapes()
-    from pdgraph.pipeline import assessment_graphs, ingest
+    from pdgraph.graph.ingest import assessment_graphs, ingest
 
     graphs = assessment_graphs(ingest(paths).dataset)
     one = validate_graphs(graphs, shapes, "pyshacl", jobs=1)
@@ -122,7 +122,7 @@ def test_parallel_equals_sequential(seed_paths, tmp_path):
 
 def test_pyrudof_never_forks_after_use(seed_paths):
     pytest.importorskip("pyrudof")
-    from pdgraph.pipeline import assessment_graphs, ingest
+    from pdgraph.graph.ingest import assessment_graphs, ingest
 
     graphs = assessment_graphs(ingest(seed_paths).dataset) * 3
     first = validate_graphs(graphs, load_shapes(), "pyrudof", jobs=1)

@@ -11,8 +11,8 @@ from rdflib import Dataset, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
 from pdgraph.cli import main
-from pdgraph.pipeline import assessment_graphs, ingest
-from pdgraph.serialize import trig
+from pdgraph.graph.ingest import assessment_graphs, ingest
+from pdgraph.graph.serialize import trig
 from test_validate_cases import CASES_DIR, line_of
 from test_validate_mutations import MUTATIONS, write_mutation
 

@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("pyrudof")
 
-from pdgraph.pipeline import assessment_graphs, ingest  # noqa: E402
+from pdgraph.graph.ingest import assessment_graphs, ingest  # noqa: E402
 from pdgraph.validate import compare_engines, validate_paths  # noqa: E402
 from test_validate_cases import CASES  # noqa: E402
 from test_validate_mutations import MUTATIONS, write_mutation  # noqa: E402

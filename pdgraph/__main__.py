@@ -1,0 +1,4 @@
+"""`python -m pdgraph`: the pdgraph command line."""
+from .cli import main
+
+main()

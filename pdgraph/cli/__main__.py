@@ -1,0 +1,4 @@
+"""`python -m pdgraph.cli`: the pdgraph command line."""
+from . import main
+
+main()

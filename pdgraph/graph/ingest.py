@@ -1,0 +1,120 @@
+"""The pipeline as a named, ordered list of stages, and batch ingestion.
+
+    read -> parse the form -> extract (+ normalise) -> map to RDF
+
+`ingest` runs a batch: one bad document is reported (file, place, reason) and
+never stops the others. RDF sources (TriG, Turtle, N-Quads, …) are loaded as
+they are, so every command accepts documents and graphs alike.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from ..errors import PdgraphError, RdfInputError
+from ..extract.machine import extract
+from .mapping import add_assessment, bind_prefixes, new_dataset
+from ..read.text import read_document
+from ..extract.records import Assessment
+
+# The ordered stages, named (markdown-it style); each is a small pure function.
+STAGES: tuple[tuple[str, Callable], ...] = (
+    ("read", read_document),
+    ("extract", extract),  # parses the form (form.parse_rows) and normalises (normalise.*)
+)
+
+RDF_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+               ".rdf": "xml", ".owl": "xml"}
+
+
+def assessment_from_path(path: str | Path) -> Assessment:
+    """Run the text stages on one document."""
+    value: object = path
+    for _, stage in STAGES:
+        value = stage(value)
+    return value  # type: ignore[return-value]
+
+
+@dataclass
+class Problem:
+    """A document that could not be ingested: where and why."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Ingested:
+    """Result of a batch: the dataset, the graph name of each good source, the problems."""
+
+    dataset: Dataset
+    graphs: dict[str, list[URIRef]] = field(default_factory=dict)
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_rdf(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in RDF_FORMATS
+
+
+def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
+    """Load an RDF file into the dataset; return the names of the assessment graphs it brought."""
+    path = Path(path)
+    fmt = RDF_FORMATS[path.suffix.lower()]
+    before = {g.identifier for g in dataset.graphs()}
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset.parse(path, format=fmt)
+        else:
+            dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
+    except Exception as error:  # rdflib raises many parser-specific types
+        raise RdfInputError(f"{path}: cannot parse as {fmt}: {error}") from None
+    return sorted(g.identifier for g in dataset.graphs() if g.identifier not in before and len(g))
+
+
+def ingest(paths: Iterable[str | Path], dataset: Dataset | None = None,
+           progress: Callable[[str], None] | None = None) -> Ingested:
+    """Ingest documents and RDF files into one dataset; problems are collected, not raised."""
+    result = Ingested(dataset if dataset is not None else new_dataset())
+    bind_prefixes(result.dataset)
+    for path in paths:
+        key = str(path)
+        try:
+            if is_rdf(path):
+                result.graphs[key] = load_rdf(result.dataset, path)
+            else:
+                assessment = assessment_from_path(path)
+                result.assessments[key] = assessment
+                result.graphs[key] = [add_assessment(result.dataset, assessment)]
+        except PdgraphError as error:
+            result.problems.append(Problem(key, str(error)))
+        if progress is not None:
+            progress(key)
+    return result
+
+
+def ingest_sources(sources: Iterable, dataset: Dataset | None = None) -> Ingested:
+    """Ingest already-decoded `SourceText` documents (e.g. `pdgraph.extract.synthetic.synthetic_sources`)."""
+    result = Ingested(dataset if dataset is not None else new_dataset())
+    bind_prefixes(result.dataset)
+    for source in sources:
+        try:
+            assessment = extract(source)
+        except PdgraphError as error:
+            result.problems.append(Problem(source.name, str(error)))
+            continue
+        result.assessments[source.name] = assessment
+        result.graphs[source.name] = [add_assessment(result.dataset, assessment)]
+    return result
+
+
+def assessment_graphs(dataset: Dataset) -> list[Graph]:
+    """The named graphs that hold an assessment, in IRI order."""
+    from .vocab import PDG
+    from rdflib.namespace import RDF
+
+    graphs = [g for g in dataset.graphs() if (None, RDF.type, PDG.Assessment) in g]
+    return sorted(graphs, key=lambda g: str(g.identifier))

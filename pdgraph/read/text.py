@@ -1,0 +1,84 @@
+"""Stage 1, read: bytes -> text, decoded strictly, with the encoding recorded.
+
+Assessments arrive as UTF-8 (with or without BOM), UTF-16 with BOM, Shift_JIS /
+CP932 or EUC-JP. Decoding is strict: an undecodable file raises
+`DecodeError` naming the file and the byte offset; nothing is replaced or
+dropped. The text is returned as written (line endings unified to "\n" only);
+normalisation for interpretation happens later, on copies.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DecodeError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Legacy Japanese encodings tried when the bytes are not UTF-8, most common first.
+_LEGACY = ("cp932", "euc_jp")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A decoded document: its name (for messages and provenance), text and encoding."""
+
+    name: str
+    text: str
+    encoding: str
+
+    @property
+    def lines(self) -> list[str]:
+        """Lines of the original text; line n of the document is ``lines[n - 1]``."""
+        return self.text.split("\n")
+
+
+def decode(data: bytes, name: str = "<bytes>") -> SourceText:
+    """Decode document bytes strictly; raise `DecodeError` (name, byte offset) when impossible."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return SourceText(name, _strict(data, encoding, name), encoding)
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise DecodeError(name, offset, "NUL byte in a text without a UTF-16 byte-order mark (binary file or BOM-less UTF-16)")
+    try:
+        return SourceText(name, _unify(data.decode("utf-8")), "utf-8")
+    except UnicodeDecodeError as utf8_error:
+        candidates = []
+        for encoding in _LEGACY:
+            try:
+                candidates.append((encoding, data.decode(encoding)))
+            except UnicodeDecodeError:
+                continue
+        if not candidates:
+            raise DecodeError(name, utf8_error.start, "not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP") from None
+        # Both legacy decoders can succeed on the same bytes; real Japanese text has kana.
+        encoding, text = max(candidates, key=lambda c: len(_KANA.findall(c[1])))
+        return SourceText(name, _unify(text), encoding)
+
+
+def read_document(path: str | Path) -> SourceText:
+    """Read and decode one document file (see `decode`)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DecodeError(str(path), 0, f"cannot read file: {error.strerror or error}") from None
+    return decode(data, path.name)
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return _unify(data.decode(encoding))
+    except UnicodeDecodeError as error:
+        raise DecodeError(name, error.start, f"invalid {encoding} byte sequence") from None
+
+
+def _unify(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
