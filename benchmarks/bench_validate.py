@@ -28,7 +28,7 @@ from rdflib import Graph  # noqa: E402
 
 from pdgraph.graph.ingest import assessment_graphs, ingest_sources  # noqa: E402
 from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
-from pdgraph.validate import available_engines, graph_triples, load_shapes, validate_graphs  # noqa: E402
+from pdgraph.conformance import available_engines, graph_triples, load_shapes, validate_graphs  # noqa: E402
 
 
 def naive_run(graphs, shapes) -> tuple[float, int]:

@@ -1,10 +1,27 @@
 """pdgraph: knowledge graphs of personal-data flows from 特定個人情報保護評価書.
 
-Pipeline (one direction of data, one module per stage):
+One direction of data, one subpackage per stage (docs/architecture.md):
 
-    read (reader) -> parse the form (form) -> extract (extract)
-    -> normalise (normalise, citations, dates) -> map to RDF (rdfmap)
-    -> validate / query / render
+    read -> form -> extract (+ law: citations, numerals, dates) -> graph
+    -> validate | query | map          (cli on top)
+
+The public API (`pdgraph.api`) is importable from here: ``pdgraph.ingest``, ``pdgraph.facts``,
+``pdgraph.validate``, ``pdgraph.run_query``, ``pdgraph.flow_map``, ``pdgraph.read_assessment``.
+It is loaded on first use, so ``import pdgraph`` stays cheap and the stages never import it.
 """
 
 __version__ = "0.1.0"
+
+_API = ("Assessment", "Ingested", "Report", "Solutions", "MapOptions",
+        "read_assessment", "ingest", "facts", "validate", "run_query", "flow_map")
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    # `pdgraph.validate` / `pdgraph.query` are also subpackages: once one is imported, Python sets
+    # the attribute to the module, so the API functions are looked up in `api` explicitly.
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'pdgraph' has no attribute {name!r}")

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdgraph.law.citations import Atom, canonical_law, has_citation_text, parse_citations, parse_linkage
+from pdgraph.law.atoms import Atom, canonical_law
+from pdgraph.law.citations import has_citation_text, parse_citations, parse_linkage
 from pdgraph.law.numerals import to_kanji
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"

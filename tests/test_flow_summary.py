@@ -1,4 +1,4 @@
-"""Per-flow summary literals (pdgraph/flow_summary.py): purpose-built cases, the tiny query
+"""Per-flow summary literals (pdgraph/graph/flow_summary.py): purpose-built cases, the tiny query
 graph's hand-written summaries, and agreement with a SPARQL derivation over the seed graphs."""
 from __future__ import annotations
 

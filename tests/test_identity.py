@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF, RDFS
 
-from pdgraph.law.citations import Atom
+from pdgraph.law.atoms import Atom
 from pdgraph.extract.normalise import canonical_organisation
 from pdgraph.graph.ingest import assessment_graphs
-from pdgraph.graph.mapping import organisation_iri, provision_iri
+from pdgraph.graph.iris import organisation_iri, provision_iri
 from pdgraph.graph.vocab import PDG
 
 

@@ -10,7 +10,8 @@ import pytest
 from rdflib import Literal
 
 from pdgraph.graph.ingest import ingest
-from pdgraph.query.catalogue import QueryError, QueryParameterError, load_catalogue, run_query
+from pdgraph.query.catalogue import load_catalogue, run_query
+from pdgraph.query.params import QueryError, QueryParameterError
 from pdgraph.graph.stores import RdflibStore, Solutions, stores_for
 
 from conftest import EXAMPLES, FIXTURES

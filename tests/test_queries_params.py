@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 
-from pdgraph.query.catalogue import parse_query, run_query, sparql_term, where_start
+from pdgraph.query.catalogue import parse_query, run_query
+from pdgraph.query.order import where_start
+from pdgraph.query.params import sparql_term
 from pdgraph.graph.stores import OxigraphStore, RdflibStore
 
 ECHO = parse_query(
@@ -39,7 +41,7 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_si
 
 @pytest.mark.parametrize("value", ["\\u0022", "a\\U00000022", "nul\x00", "bell\x07"])
 def test_values_a_processor_would_rewrite_are_refused(value):
-    from pdgraph.query.catalogue import QueryParameterError
+    from pdgraph.query.params import QueryParameterError
     with pytest.raises(QueryParameterError, match="not accepted"):
         ECHO.bind({"value": value})
 
@@ -72,7 +74,8 @@ def test_the_values_block_opens_the_where_group():
 
 
 def test_a_system_kind_is_derived_as_its_concept_and_an_unknown_kind_as_nothing():
-    from pdgraph.query.catalogue import NOTHING, load_catalogue
+    from pdgraph.query.catalogue import load_catalogue
+    from pdgraph.query.params import NOTHING
     from pdgraph.graph.vocab import PDG
 
     query = load_catalogue()["systems-connected-to"]

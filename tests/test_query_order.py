@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from pdgraph.query.catalogue import OrderKey, Ordering, order_rows, split_order, sparql_term
+from pdgraph.query.order import OrderKey, Ordering, order_rows, split_order
+from pdgraph.query.params import sparql_term
 from pdgraph.graph.stores import OxigraphStore, Solutions
 
 SELECT = "SELECT ?a ?b WHERE { ?s <urn:p> ?a ; <urn:q> ?b }"

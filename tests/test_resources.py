@@ -5,7 +5,7 @@ import tomllib
 
 from pdgraph.query.catalogue import QUERIES_DIR, load_catalogue
 from pdgraph.resources import resource_dir
-from pdgraph.validate.shapes import SHAPES_DIR
+from pdgraph.conformance.shapes import SHAPES_DIR
 
 from conftest import ROOT
 

@@ -7,7 +7,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from pdgraph.validate import SHAPES_DIR, Severity, load_shapes, shape_nodes
+from pdgraph.conformance import SHAPES_DIR, Severity, load_shapes, shape_nodes
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 PDGSH = Namespace("https://w3id.org/pdgraph/shapes#")

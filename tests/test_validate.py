@@ -7,7 +7,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from pdgraph.validate import (PDGSH, EngineError, Finding, Location, RawResult, Report, Severity, ShapeInfo,
+from pdgraph.conformance import (PDGSH, EngineError, Finding, Location, RawResult, Report, Severity, ShapeInfo,
                               ShapesError, assessment_result, fill_message, graph_triples, load_shapes, locate,
                               render, report_json, validate_dataset, validate_graphs, validate_paths)
 from pdgraph.graph.vocab import ID, PDG
@@ -138,7 +138,7 @@ def test_unknown_engine_and_missing_shapes(tmp_path):
 
 
 def test_shapes_subset(tmp_path, seed_paths):
-    from pdgraph.validate import SHAPES_DIR
+    from pdgraph.conformance import SHAPES_DIR
 
     only = load_shapes([SHAPES_DIR / "legal_basis.ttl"])
     assert all(info.severity is Severity.VIOLATION for info in only.info.values())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pdgraph.validate import load_shapes, validate_paths
+from pdgraph.conformance import load_shapes, validate_paths
 
 CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "validate"
 

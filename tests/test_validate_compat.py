@@ -1,4 +1,4 @@
-"""The version-specific shims of pdgraph.validate.engines and their fallbacks.
+"""The version-specific shims of pdgraph.conformance.engines and their fallbacks.
 
 Three places depend on library internals (written against pyshacl 0.40.1 and
 rdflib 7.6.0): reading rdflib's private per-graph index of the Memory store
@@ -18,9 +18,9 @@ import types
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from pdgraph.validate import engines
+from pdgraph.conformance import engines
 from pdgraph.graph.ingest import assessment_graphs, ingest
-from pdgraph.validate import PyshaclEngine, graph_triples, load_shapes, validate_graphs
+from pdgraph.conformance import PyshaclEngine, graph_triples, load_shapes, validate_graphs
 from test_validate_mutations import MUTATIONS, write_mutation
 
 pyshacl_helper = pytest.importorskip("pyshacl.helper.sparql_query_helper")

@@ -3,7 +3,7 @@
 Compared on the seeds, on every mutation and on every shape case, with the
 engines' raw results (shape, severity, focus, path, value, constraint
 component), before any location or message is added. This test is what allows
-pyrudof to be offered as an engine at all (see pdgraph.validate.default_engine).
+pyrudof to be offered as an engine at all (see pdgraph.conformance.default_engine).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("pyrudof")
 
 from pdgraph.graph.ingest import assessment_graphs, ingest  # noqa: E402
-from pdgraph.validate import compare_engines, validate_paths  # noqa: E402
+from pdgraph.conformance import compare_engines, validate_paths  # noqa: E402
 from test_validate_cases import CASES  # noqa: E402
 from test_validate_mutations import MUTATIONS, write_mutation  # noqa: E402
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pdgraph.validate import validate_paths
+from pdgraph.conformance import validate_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -1,5 +1,6 @@
 """The ``query`` and ``analyze`` commands: thin wrappers over `pdgraph.query.catalogue`,
-`pdgraph.graph.stores` and `pdgraph.query.analysis` (exit 0 ok, 2 bad input or usage)."""
+`pdgraph.query.formats`, `pdgraph.graph.stores` and `pdgraph.query.analysis` (exit 0 ok, 2 bad
+input or usage)."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ import click
 
 from .common import progress
 from ..errors import PdgraphError
-from ..query.catalogue import (FORMATS, QueryParameterError, find_query, format_solutions, load_catalogue, parse_params,
-                      run_query, to_table)
+from ..query.catalogue import find_query, load_catalogue, parse_params, run_query
+from ..query.formats import FORMATS, format_solutions, to_table
+from ..query.params import QueryParameterError
 from ..graph.stores import OxigraphStore, RdflibStore, Solutions, StoreError, StoreSpec, load_sources, open_store
 
 STORE_HELP = "rdflib (in memory, default), oxigraph (in memory) or oxigraph:PATH (a persistent directory)."

@@ -22,8 +22,8 @@ def run(sources: tuple[str, ...], output_dir: str) -> None:
     """
     from ..map import build_map, render_html
     from ..graph.serialize import trig
-    from ..validate import render as render_report
-    from ..validate import validate_dataset
+    from ..conformance import render as render_report
+    from ..conformance import validate_dataset
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""`pdgraph validate`: the thin CLI over `pdgraph.validate` (exit 0 conforms, 1 Violation, 2 bad input/usage)."""
+"""`pdgraph validate`: the thin CLI over `pdgraph.conformance` (exit 0 conforms, 1 Violation, 2 bad input/usage)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ import click
 
 from .common import progress
 from ..errors import PdgraphError
-from ..validate import ENGINES, FORMATS, load_shapes, render, validate_paths
+from ..conformance import ENGINES, FORMATS, load_shapes, render, validate_paths
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..law.citations import Atom
+from ..law.atoms import Atom
 from ..law.dates import DateValue
 
 

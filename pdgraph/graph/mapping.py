@@ -6,7 +6,7 @@ Design (see docs/model.md):
   again in every graph that uses them, so each graph is self-contained and can
   be validated or replaced on its own);
 - IRIs derived from content (organisation + 評価書番号, names, numbers), never
-  random, no blank nodes;
+  random, no blank nodes (`iris`);
 - every flow, system, file, statement and change carries ``pdg:sourceDocument``
   and ``pdg:sourceLine``;
 - ``pdg:statedField`` records which optional fields the document contains, so a
@@ -16,78 +16,20 @@ Design (see docs/model.md):
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..law.citations import Atom
+from ..law.atoms import Atom
 from ..law.dates import DateValue
 from .flow_summary import flow_summary_triples
+from .iris import (assessment_id, digest, graph_iri, iri_segment, is_department_name, law_iri, organisation_iri,
+                   provision_iri)
 from ..extract.normalise import canonical_organisation, split_contractors, system_kind
 from ..extract.records import Assessment, BasisStatement, Change, DataFile, EntrustmentItem, Flow, System
 from .vocab import DIRECTION, DPV, EGOV_LAW_ID, ID, METHOD, PDG, PREFIXES, SOURCE_CATEGORY, SYSTEM_KIND
-
-
-def digest(*parts: object, length: int = 12) -> str:
-    """Stable short identifier of some content."""
-    text = "\u241f".join("" if p is None else str(p) for p in parts)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
-
-
-def assessment_id(a: Assessment) -> str:
-    """Identity of an assessment: 評価実施機関 + 評価書番号 (the register key), else the text."""
-    if a.organization and a.number:
-        return digest(canonical_organisation(a.organization), a.number, length=16)
-    return digest(a.text_sha256, length=16)
-
-
-def graph_iri(a: Assessment) -> URIRef:
-    return ID[f"graph/{assessment_id(a)}"]
-
-
-def _ascii(value: str) -> str:
-    return re.sub(r"[^0-9A-Za-z*]+", "-", value.replace("の", "-").replace("*", "all")).strip("-") or "x"
-
-
-def organisation_iri(name: str) -> URIRef:
-    return ID[f"org/{digest(canonical_organisation(name))}"]
-
-
-_DEPARTMENT_NAME = re.compile(r"(課|部|室|係|班|局|所|センター|担当|グループ|支所|出張所)$")
-
-
-def is_department_name(name: str) -> bool:
-    """A 移転先 named like a unit of the body (市民部 市民課, 総合福祉事務所), not an outside body.
-
-    Some bodies list an outside body under 移転 for convenience (松戸市: 千葉県後期高齢者医療広域連合).
-    """
-    return bool(_DEPARTMENT_NAME.search(name.strip())) and not re.search(r"(広域連合|機構|協会|基金|組合)", name)
-
-
-def law_iri(law: str) -> URIRef:
-    return ID[f"law/{digest(law)}"]
-
-
-_TABLE_SLUG = {"別表第一": "1", "別表第二": "2", "別表": "single"}  # 別表: the single table since 2024
-
-
-def provision_iri(atom: Atom) -> URIRef:
-    """The most specific provision an atom cites (law, article/paragraph/item, table, row)."""
-    base = law_iri(atom.law)
-    if atom.table:
-        table = ID[f"law/{digest(atom.law)}/table/{_TABLE_SLUG.get(atom.table, _ascii(atom.table))}"]
-        return table if atom.row is None else URIRef(f"{table}/row/{_ascii(atom.row)}")
-    if atom.article is None:
-        return base
-    iri = f"{base}/article/{_ascii(atom.article)}"
-    if atom.paragraph is not None:
-        iri += f"/paragraph/{_ascii(atom.paragraph)}"
-    if atom.item is not None:
-        iri += f"/item/{_ascii(atom.item)}"
-    return URIRef(iri)
 
 
 def _article_label(article: str) -> str:
@@ -167,7 +109,7 @@ class _Mapper:
             self.add(node, PDG.impossibleDateField, Literal(field))
 
     def annex_iri(self, label: str) -> URIRef:
-        return URIRef(f"{self.base}/annex/{_ascii(label.replace('別紙', 'besshi-').replace('別添', 'betten-'))}")
+        return URIRef(f"{self.base}/annex/{iri_segment(label.replace('別紙', 'besshi-').replace('別添', 'betten-'))}")
 
     # -- nodes shared across assessments (described again in each graph)
     def organisation(self, name: str, *types: URIRef) -> URIRef:
@@ -392,7 +334,7 @@ class _Mapper:
         self.concept(category, source.category, PDG.SourceCategory)
         entities = source.entities or [""]
         for entity in entities:
-            node = URIRef(f"{file_node}/acquisition/{_ascii(str(category).rsplit('#', 1)[1])}/{digest(entity)}")
+            node = URIRef(f"{file_node}/acquisition/{iri_segment(str(category).rsplit('#', 1)[1])}/{digest(entity)}")
             self.located(node, source.line, PDG.Flow, PDG.Acquisition)
             self.g.add((node, PDG.file, file_node))
             self.g.add((file_node, PDG.hasFlow, node))

@@ -10,6 +10,10 @@ The parser is a small lexer (ordered rules, first match wins) driving a state
 machine (:class:`_Parser`): the current law, the article / paragraph / item
 being built, the active 別表 table and the current role (情報提供 / 情報照会)
 for :func:`parse_linkage`.  See ``spec/facts.md`` section "Citations".
+
+The atoms and the law names they use (`Atom`, `canonical_law`, `table_name`, the alias
+patterns) are in `atoms`; this module is the parser: lexer, state machine and the public
+`parse_citations` / `parse_linkage` / `has_citation_text`.
 """
 from __future__ import annotations
 
@@ -17,92 +21,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pdgraph.law.numerals import BRANCH_NUMERAL, NUMERAL, branch_number, parse_int, to_kanji
+from pdgraph.law.atoms import (BANGOU, BANGOU_FAMILY, BANGOU_NAMES, KNOWN_LAWS, LAW_ALIASES, Atom, canonical_law,
+                               table_name)
+from pdgraph.law.numerals import BRANCH_NUMERAL, NUMERAL, branch_number, parse_int
 from pdgraph.textnorm import clean
-
-# --------------------------------------------------------------------------- atoms
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One citation atom: an article (条/項/号) of a law, a 別表 row, or a bare law."""
-
-    law: str
-    article: str | None = None
-    paragraph: str | None = None
-    item: str | None = None
-    table: str | None = None
-    row: str | None = None
-
-    def to_json(self) -> dict[str, str | None]:
-        """The contract shape: table atoms ``{law, table, row}``, others ``{law, article, paragraph, item}``."""
-        if self.table is not None:
-            return {"law": self.law, "table": self.table, "row": self.row}
-        return {"law": self.law, "article": self.article,
-                "paragraph": self.paragraph, "item": self.item}
-
-
-# --------------------------------------------------------------------------- law names
-
-BANGOU = "番号法"
-BANGOU_TABLE1 = "番号法別表第一省令"
-BANGOU_TABLE2 = "番号法別表第二省令"
-JUKI = "住民基本台帳法"
-KOUKAKU = "高齢者の医療の確保に関する法律"
-#: Laws whose bare mention (no article, no table) is itself an atom.
-KNOWN_LAWS = frozenset({BANGOU, BANGOU_TABLE1, BANGOU_TABLE2, JUKI, KOUKAKU})
-#: Laws whose 別表 tables are the 番号法 tables.
-BANGOU_FAMILY = frozenset({BANGOU, BANGOU_TABLE1, BANGOU_TABLE2})
 
 _N = NUMERAL
 _BN = BRANCH_NUMERAL
-_TITLE = "行政手続における特定の個人を識別するための番号の利用等に関する法律"
-_BANGOU_NAMES = rf"(?:{_TITLE}|番号法|番号利用法|マイナンバー法)"
-# 別表第一の主務省令で定める事務を定める命令 / 別表第二の…事務及び情報を定める命令, with or
-# without the 番号法 name in front; also the short forms 別表第一省令, 番号法別表第1省令.
-_ORDINANCE = (rf"(?:{_BANGOU_NAMES}\s*(?:\(番号法\))?\s*)?別表\s*第?(?P<tab>{_N})\s*"
-              r"(?:の主務省令で定める事務(?:及び情報)?を定める命令|省令)")
-_ALIASES: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(_ORDINANCE), None),  # None: 別表第一/第二 decides
-    (re.compile(_BANGOU_NAMES), BANGOU),
-    (re.compile(r"住民基本台帳法|住基法"), JUKI),
-    (re.compile(rf"{KOUKAKU}|高確法"), KOUKAKU),
-)
-_LEADING = re.compile(r"^(?:[\s・•●○◯\-]|及び|並びに|又は|および|ならびに|または|また)+")
-_QUOTES = "「」『』\"'“”"
-
-
-def _alias_canonical(m: re.Match[str], canonical: str | None) -> str | None:
-    """Canonical name for an alias match (the 主務省令 pattern needs its table number)."""
-    if canonical is not None:
-        return canonical
-    number = parse_int(m.group("tab"))
-    return {1: BANGOU_TABLE1, 2: BANGOU_TABLE2}.get(number)
-
-
-def canonical_law(name: str) -> str:
-    """Map a written law name to its canonical name (facts.md table), else the cleaned name.
-
-    The whole name must be an alias: ``練馬区行政手続における…法律に基づく…条例``
-    contains the 番号法 title but ends in 条例, so it stays as written.
-    Quotes 「」, bullets and leading conjunctions (及び, 並びに…) are dropped.
-    """
-    text = _LEADING.sub("", clean(name)).strip(_QUOTES + " ")
-    for pattern, canonical in _ALIASES:
-        m = pattern.fullmatch(text)
-        if m:
-            try:
-                found = _alias_canonical(m, canonical)
-            except ValueError:
-                found = None
-            if found:
-                return found
-    return text
-
-
-def table_name(number: str) -> str:
-    """``1`` / ``第1`` / ``一`` → ``別表第一``."""
-    return "別表第" + to_kanji(parse_int(number))
 
 
 # --------------------------------------------------------------------------- state machine
@@ -330,10 +255,10 @@ _ARTICLE_AHEAD_RE = re.compile(_ARTICLE_AHEAD)
 # An ordinance named after the article it rests on, one law as written (番号法 is part of its
 # name, not cited): "番号法第19条第8号に基づく主務省令第2条の表…" (the 2024 successor of 別表第二).
 _BASED_ON = rf"に基づく(?P<rest>{_NAME_REST}{{0,60}}?(?:命令|省令|政令|規則))"
-_BASED_ORDINANCE = re.compile(rf"{_BANGOU_NAMES}\s*第{_N}条(?:の{_N})*(?:第{_N}項)?(?:第{_N}号(?:の{_N})*)?\s*{_BASED_ON}")
+_BASED_ORDINANCE = re.compile(rf"{BANGOU_NAMES}\s*第{_N}条(?:の{_N})*(?:第{_N}項)?(?:第{_N}号(?:の{_N})*)?\s*{_BASED_ON}")
 # The same ordinance named through the provision just cited: "番号法第19条第8号及び同号に基づく主務省令".
 _SAME_BASED_ORDINANCE = re.compile(rf"同(?P<unit>法|条|項|号){_BASED_ON}")
-_KNOWN_LAW = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ALIASES))
+_KNOWN_LAW = re.compile("|".join(f"(?:{p.pattern})" for p, _ in LAW_ALIASES))
 _SEP = re.compile(r"[、,・;]|及び|並びに|および|ならびに|又は|または|若しくは|もしくは")
 _RANGE = re.compile(r"[~〜]|から|ないし")
 # 別表第一 / 別表第二 (also 別表1, 別表二); a bare 別表 directly followed by a row ("別表の24の項",

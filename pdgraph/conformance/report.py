@@ -5,7 +5,7 @@
            --> ttl   (the sh:ValidationReport graph, each result with its document and line)
            --> html  (a self-contained page for reviewers: no scripts, all document text escaped)
 
-Rendering only reads the records (pdgraph.validate.records) and, for the
+Rendering only reads the records (pdgraph.conformance.records) and, for the
 HTML page's list of rules, the shapes; it never validates. Same report, same
 bytes.
 """
@@ -17,7 +17,7 @@ import json
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from ..graph.mapping import digest
+from ..graph.iris import digest
 from .records import SH, Finding, Report, local_name, prefixed_graph
 from .shapes import Shapes, load_shapes
 from ..graph.vocab import ID, PDG

@@ -23,12 +23,12 @@ Design (see docs/validation.md):
 This module holds the entry points (`validate_paths`, `validate_dataset`,
 `validate_graphs`, `compare_engines`), the parallel run, and locating and
 explaining engine results. The rest lives in modules of its own and is
-re-exported here, so ``from pdgraph.validate import ...`` keeps working:
+re-exported here, so ``from pdgraph.conformance import ...`` keeps working:
 
-    pdgraph.validate.records   Severity, Location, Finding, AssessmentResult, Report
-    pdgraph.validate.shapes    Shapes, ShapeInfo, load_shapes (shapes/*.ttl)
-    pdgraph.validate.engines   PyshaclEngine, PyrudofEngine, the engine registry
-    pdgraph.validate.report    render: text | json | ttl | html
+    pdgraph.conformance.records   Severity, Location, Finding, AssessmentResult, Report
+    pdgraph.conformance.shapes    Shapes, ShapeInfo, load_shapes (shapes/*.ttl)
+    pdgraph.conformance.engines   PyshaclEngine, PyrudofEngine, the engine registry
+    pdgraph.conformance.report    render: text | json | ttl | html
 """
 from __future__ import annotations
 
@@ -55,15 +55,15 @@ from .shapes import SHAPES_DIR, ShapeInfo, Shapes, ShapesError, load_shapes, sha
 from ..graph.vocab import PDG, PREFIXES
 
 __all__ = [
-    # records (pdgraph.validate.records)
+    # records (pdgraph.conformance.records)
     "SH", "PDGSH", "Severity", "Location", "Finding", "AssessmentResult", "Report", "local_name", "prefixed_graph",
-    # shapes (pdgraph.validate.shapes)
+    # shapes (pdgraph.conformance.shapes)
     "SHAPES_DIR", "ShapesError", "ShapeInfo", "Shapes", "load_shapes", "shape_files", "shape_nodes",
-    # engines (pdgraph.validate.engines)
+    # engines (pdgraph.conformance.engines)
     "EngineError", "RawResult", "PyshaclEngine", "PyrudofEngine", "ENGINES", "DEFAULT_ENGINE", "available_engines",
     "default_engine", "engine_class", "make_engine", "cached_engine", "graph_triples", "graph_turtle",
     "results_from_report",
-    # report (pdgraph.validate.report)
+    # report (pdgraph.conformance.report)
     "FORMATS", "REPORT_NS", "render", "render_text", "render_json", "render_ttl", "render_html", "report_json",
     "report_graph",
     # this module: locate and explain, run

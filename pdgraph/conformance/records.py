@@ -4,9 +4,9 @@
     `Finding` (one located, bilingual SHACL result), `AssessmentResult` (the
     findings of one assessment graph) and `Report` (a whole run).
 
-These are plain typed data: the engines (pdgraph.validate.engines) fill
-them, pdgraph.validate locates and explains them, pdgraph.validate.report
-renders them. All of them are importable from `pdgraph.validate`.
+These are plain typed data: the engines (pdgraph.conformance.engines) fill
+them, pdgraph.conformance locates and explains them, pdgraph.conformance.report
+renders them. All of them are importable from `pdgraph.conformance`.
 """
 from __future__ import annotations
 
