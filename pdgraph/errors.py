@@ -17,7 +17,7 @@ class DecodeError(PdgraphError):
 class NotAnAssessmentError(PdgraphError):
     """The text holds no recognisable item of the 特定個人情報保護評価書 form."""
 
-    def __init__(self, document: str, line: int, reason: str):
+    def __init__(self, document: str, line: int | str, reason: str):  # line, or "p12:L7" in a PDF
         self.document, self.line, self.reason = document, line, reason
         super().__init__(f"{document}:{line}: {reason}")
 

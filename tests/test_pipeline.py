@@ -155,14 +155,19 @@ def test_no_blank_nodes(seed_ingested):
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval is not beside the repo")
-def test_facts_score_against_the_answer_key(tmp_path):
+@pytest.mark.parametrize("folder, pattern", [("examples", "*.txt"), ("variants/pdf", "*.pdf")])
+def test_facts_score_against_the_answer_key(tmp_path, folder, pattern):
+    """The examples, and the same assessments as published PDFs (../shared/variants/pdf)."""
     from click.testing import CliRunner
 
     from pdgraph.cli import main
 
+    sources = sorted((EXAMPLES if folder == "examples" else SHARED / folder).glob(pattern))
+    if not sources:
+        pytest.skip(f"no {folder} beside the repo")
     out = tmp_path / "facts"
     runner = CliRunner()
-    result = runner.invoke(main, ["facts", *map(str, sorted(EXAMPLES.glob("*.txt"))), "-o", str(out)])
+    result = runner.invoke(main, ["facts", *map(str, sources), "-o", str(out)])
     assert result.exit_code == 0, result.output
     score = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--facts", str(out),
                             "--gold", str(SHARED / "gold"), "--json"], capture_output=True, text=True)

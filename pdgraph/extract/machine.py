@@ -51,7 +51,7 @@ def extract(source: SourceText) -> Assessment:
     _finish(assessment)
     if not assessment.sections_seen:
         first = rows[0].line if rows else 1
-        raise NotAnAssessmentError(source.name, first, "no item of the 特定個人情報保護評価書 form was recognised")
+        raise NotAnAssessmentError(source.name, source.place(first), "no item of the 特定個人情報保護評価書 form was recognised")
     return assessment
 
 

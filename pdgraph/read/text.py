@@ -1,5 +1,9 @@
 """Stage 1, read: bytes -> text, decoded strictly, with the encoding recorded.
 
+A PDF (``%PDF-`` at the start) is read by `pdgraph.read.pdf` instead: its ruled form cells become
+tab-separated rows, and each line of the text keeps the page and line it came from
+(`SourceText.locations`, shown as ``file.pdf:p12:L7``).
+
 Assessments arrive as UTF-8 (with or without BOM), UTF-16 with BOM, Shift_JIS /
 CP932 or EUC-JP. Decoding is strict: an undecodable file raises
 `DecodeError` naming the file and the byte offset; nothing is replaced or
@@ -32,11 +36,19 @@ class SourceText:
     name: str
     text: str
     encoding: str
+    locations: tuple[str, ...] = ()  # per line, where it stands in the source ("p12:L7" in a PDF)
 
     @property
     def lines(self) -> list[str]:
         """Lines of the original text; line n of the document is ``lines[n - 1]``."""
         return self.text.split("\n")
+
+    def place(self, line: int) -> str:
+        """Where line ``line`` (1-based) of the text stands in the source: "p12:L7" for a PDF, else
+        the line number itself."""
+        if 0 < line <= len(self.locations):
+            return self.locations[line - 1]
+        return str(line)
 
 
 def decode(data: bytes, name: str = "<bytes>") -> SourceText:
@@ -70,7 +82,23 @@ def read_document(path: str | Path) -> SourceText:
         data = path.read_bytes()
     except OSError as error:
         raise DecodeError(str(path), 0, f"cannot read file: {error.strerror or error}") from None
+    if is_pdf(data):
+        return read_pdf_source(data, path.name)
     return decode(data, path.name)
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF file starts with ``%PDF-`` (readers accept junk before it within the first KiB)."""
+    return b"%PDF-" in data[:1024]
+
+
+def read_pdf_source(data: bytes, name: str) -> SourceText:
+    """A PDF's form rows as text, each line with its page and line (`pdgraph.read.pdf`)."""
+    from .pdf import read_pdf_bytes  # PDFium is loaded only when a PDF is read
+
+    result = read_pdf_bytes(data, name)
+    locations = tuple(f"p{line.page}:L{line.line}" for line in result.lines)
+    return SourceText(name, result.text, "pdf", locations)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
