@@ -155,7 +155,8 @@ def test_no_blank_nodes(seed_ingested):
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared/eval is not beside the repo")
-@pytest.mark.parametrize("folder, pattern", [("examples", "*.txt"), ("variants/pdf", "*.pdf")])
+@pytest.mark.parametrize("folder, pattern", [("examples", "*.txt"), ("variants/pdf", "*.pdf"),
+                                             ("variants/text-lines", "*.txt"), ("variants/text-pages", "*.txt")])
 def test_facts_score_against_the_answer_key(tmp_path, folder, pattern):
     """The examples, and the same assessments as published PDFs (../shared/variants/pdf)."""
     from click.testing import CliRunner

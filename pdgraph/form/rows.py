@@ -15,6 +15,7 @@ from functools import cached_property
 from html.parser import HTMLParser
 
 from ..read.text import SourceText
+from .layout import relayout
 from ..textnorm import clean
 
 _RULE = re.compile(r"^[\s|:]*-{3,}[\s|:-]*$")
@@ -158,17 +159,21 @@ def parse_rows(source: SourceText) -> list[Row]:
     line; a Markdown pipe-table line (``| a | b |``) is split on the pipes.
     """
     rows: list[Row] = []
-    lines = source.lines
+    relaid = relayout(source.text)
+    if relaid.layout == "cells":
+        lines, numbers = source.lines, range(1, len(source.lines) + 1)
+    else:  # labels and values on separate lines or pages: rows rebuilt from the form's labels
+        lines, numbers = [line.text for line in relaid.lines], [line.line for line in relaid.lines]
     skip_to = 0
     for index, line in enumerate(lines):
-        number = index + 1
+        number = numbers[index]
         if index < skip_to or not line.strip() or _RULE.match(line):
             continue
         stripped = line.strip()
         lowered = stripped.lower()
         if (lowered.startswith("<table") or lowered.startswith("<tr")) and "\t" not in stripped:
             end = _table_end(lines, index) if lowered.startswith("<table") else index
-            numbered = [(n + 1, lines[n]) for n in range(index, end + 1)]
+            numbered = [(numbers[n], lines[n]) for n in range(index, end + 1)]
             if not lowered.startswith("<table"):  # a lone row: a table of one row
                 numbered = [(number, f"<table>{stripped}</table>")]
             rows.extend(Row(n, tuple(cells)) for n, cells in html_table_rows(numbered))
