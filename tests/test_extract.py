@@ -292,3 +292,28 @@ def test_losing_any_run_of_lines_never_crashes_the_pipeline(which, start, length
     except PdgraphError:
         return  # refused with a message (e.g. the header is gone): allowed, never a crash
     facts_from_graph(assessment_graph(assessment))
+
+
+def test_form_version_stamp_is_the_form_version_not_the_publication_date():
+    a = doc("", "[平成26年4月 様式3]\n" + HEADER)
+    assert a.form_version == "平成26年4月 様式3" and a.form_version_line == 1
+    assert a.published.iso == "2019-05-01"  # the 公表日, not the stamp's 平成26年4月
+    b = doc("", HEADER.replace("令和元年5月1日\n", "\n") + "【平成28年1月 様式2】\n")
+    assert b.form_version == "平成28年1月 様式2" and b.published is None
+
+
+def test_form_version_is_recorded_in_the_graph():
+    from rdflib import Literal
+
+    from pdgraph.graph.mapping import assessment_graph
+    from pdgraph.graph.vocab import PDG
+
+    graph = assessment_graph(doc("", "[平成26年4月 様式3]\n" + HEADER))
+    assert (None, PDG.formVersion, Literal("平成26年4月 様式3")) in graph
+    assert not list(graph.triples((None, PDG.formVersion, None))) or doc("").form_version is None
+
+
+def test_a_lost_header_page_still_gives_the_sections():
+    a = extract(decode("I 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n①事務の名称\t介護保険事務\n".encode(), "nohead.txt"))
+    assert (a.kind, a.number, a.organization, a.published) == (None, None, None, None)
+    assert a.affair == "介護保険事務"

@@ -58,7 +58,24 @@ def extract(source: SourceText) -> Assessment:
 # --------------------------------------------------------------------------- dispatch
 
 
+# The form's version stamp printed above the title: [平成26年4月 様式3] (a date, but not the 公表日).
+_FORM_STAMP = re.compile(r"[\[【]\s*((?:平成|令和)\s*(?:\d+|元)\s*年\s*\d+\s*月\s*様式\s*\d+)\s*[\]】]")
+
+
+def _form_stamp(a: Assessment, row: Row) -> bool:
+    """Record the 様式 stamp (once); True when the row held nothing else."""
+    stamp = _FORM_STAMP.search(row.text)
+    if not stamp:
+        return False
+    if a.form_version is None:
+        a.form_version = re.sub(r"\s+", "", stamp.group(1)).replace("月様式", "月 様式")
+        a.form_version_line = row.line
+    return not _FORM_STAMP.sub("", row.text).strip()
+
+
 def _dispatch(a: Assessment, c: Context, rows: list[Row], position: int, row: Row) -> None:
+    if _form_stamp(a, row):
+        return
     first = row.first
     if c.pending is not None:
         if _take_pending(a, c, row):

@@ -180,6 +180,8 @@ class Assessment:
     text_sha256: str
     kind: str | None = None
     kind_line: int | None = None
+    form_version: str | None = None  # the 様式 stamp, e.g. "平成26年4月 様式3" (never the 公表日)
+    form_version_line: int | None = None
     number: str | None = None
     title: str | None = None
     header_line: int | None = None

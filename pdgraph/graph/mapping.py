@@ -199,6 +199,8 @@ class _Mapper:
         self.add(n, PDG.assessmentNumber, a.number)
         self.text(n, DCTERMS.title, a.title)
         self.add(n, PDG.assessmentKind, a.kind)
+        if a.form_version:
+            self.add(n, PDG.formVersion, Literal(a.form_version))
         if a.organization:
             self.organisation(a.organization, PDG.AssessingBody)
             self.g.add((n, PDG.assessingBody, self.body))
