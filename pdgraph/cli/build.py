@@ -23,6 +23,9 @@ def build(sources: tuple[str, ...], output: str) -> None:
     click.echo(f"{len(graphs)} assessment graph(s), {quads} triples -> {output}")
     for key, assessment in result.assessments.items():
         flows = sum(len(f.provisions or []) + len(f.transfers or []) for f in assessment.files)
+        parts = len(assessment.sections_seen)
+        almost_nothing = f" — only {parts} part(s) of the form recognised" if parts < 2 else ""
         click.echo(f"  {Path(key).name}: {assessment.organization or '?'} {assessment.kind or ''} "
-                   f"No.{assessment.number or '?'}: {len(assessment.files)} file(s), {flows} 提供/移転 entr(ies)")
+                   f"No.{assessment.number or '?'}: {len(assessment.files)} file(s), {flows} 提供/移転 entr(ies)"
+                   f"{almost_nothing}")
     sys.exit(report_problems(result))
