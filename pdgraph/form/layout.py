@@ -111,13 +111,27 @@ _FOLD = _Fold()
 
 def fold(text: str) -> str:
     """Length-preserving normal form used for matching (see `_Fold`)."""
-    return text.translate(_FOLD)
+    return text if text.isascii() else text.translate(_FOLD)
+
+
+class _Narrow(dict):
+    """str.translate table that deletes the characters a Japanese font prints wide."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.east_asian_width(chr(code)) in "WFA" else code
+        return self[code]
+
+
+_NARROW = _Narrow()
 
 
 def display_width(text: str) -> int:
     """Columns a text takes when printed: wide (CJK) characters count two, and so do the
-    ambiguous ones (①, ※, ○, □), which a Japanese font prints wide."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    ambiguous ones (①, ※, ○, □), which a Japanese font prints wide. (Counted by deleting the
+    wide characters with one str.translate: this is called on every word of a page.)"""
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(text.translate(_NARROW))
 
 
 # --------------------------------------------------------------------------- stage 2: pages
@@ -1773,6 +1787,9 @@ def _line_was_full(line_text: str, word: str, line: int, width: int) -> bool:
 _OPENING = frozenset("(（「『【〔<＜[")
 
 
+_MAX_COLUMNS = 16  # more than any table of the form has: bounds the look-back on a row that never ends
+
+
 def _group_rows(cells: list[_Cell], starts_row) -> list[list[_Cell]]:
     """Cells grouped into rows. ``starts_row(cell, rows)`` tells a cell that opens a row.
 
@@ -1785,7 +1802,7 @@ def _group_rows(cells: list[_Cell], starts_row) -> list[list[_Cell]]:
     held: _Cell | None = None
     for cell in cells:
         if cell.pieces[0].page_break and rows:
-            owed = [c for c in rows[-1] if len(c.pieces) > 1 and _goes_on(c, width)]
+            owed = [c for c in rows[-1][-_MAX_COLUMNS:] if len(c.pieces) > 1 and _goes_on(c, width)]
         if owed:
             if held is None and starts_row(cell, rows):
                 held = cell
@@ -1824,7 +1841,7 @@ def _change_rows(cells: list[_Cell], parallel: bool = False) -> list[tuple[list[
 def _row_complete(row: list[_Cell]) -> bool:
     """A row is complete once it has its 提出時期, or enough cells without one: a date seen
     before that is a 変更前 / 変更後 value ("平成30年10月1日" → "令和1年8月1日")."""
-    return any(_TIMING.match(fold(c.text).strip()) for c in row) or len(row) >= 5
+    return len(row) >= 5 or any(_TIMING.match(fold(c.text).strip()) for c in row)
 
 
 def _change_cells(row: list[_Cell], parallel: bool = False) -> list[str]:
