@@ -613,10 +613,47 @@ def _hit(match: re.Match[str]) -> Hit | None:
     return None
 
 
-def find_labels(folded: str, layout: Layout) -> list[Hit]:
-    """Label hits in a folded page text. In "lines" layout a label fills its line(s); an
-    annex heading takes the rest of its line as title."""
-    hits = []
+def find_labels(folded: str, layout: Layout, inline: bool | None = None) -> list[Hit]:
+    """Label hits in a folded page text.
+
+    In "pages" layout every label found counts. In "lines" layout a label counts when it
+    stands at the start of a line (after indentation, or after other labels of that line)
+    and either its line(s) hold nothing else (pdftotext's default output), or ``inline``
+    holds: the text puts a value on the label's own line (``pdftotext -raw`` / ``-layout``,
+    web copies; see `inline_values`). An annex heading takes the rest of its line as title."""
+    candidates = _candidates(folded, layout)
+    if inline is None:
+        inline = inline_values([candidates])
+    return _accepted(candidates, layout, inline)
+
+
+def _accepted(candidates: list[tuple[Hit, bool, bool]], layout: Layout, inline: bool) -> list[Hit]:
+    return [hit for hit, alone, opens in candidates if layout != "lines" or alone or (inline and opens)]
+
+
+def inline_values(pages: list[list[tuple[Hit, bool, bool]]]) -> bool:
+    """Whether a "lines" text puts values on the label's own line: most numbered fields
+    (①…, which take a value) that open a line have text after them on that line. ``pages``:
+    the `_candidates` of each page."""
+    alone = beside = 0
+    for candidates in pages:
+        for hit, fills, opens in candidates:
+            if hit.style == "F" and hit.number and hit.kind != "none" and opens:
+                alone += fills
+                beside += not fills
+    return beside >= _INLINE_EVIDENCE and beside > alone
+
+
+_INLINE_EVIDENCE = 3  # a few such fields, not one quoted in a table cell ("②所属長 鈴木" in 変更箇所)
+
+
+def _candidates(folded: str, layout: Layout) -> list[tuple[Hit, bool, bool]]:
+    """Label hits with, for "lines" layout, whether each stands alone on its line(s) and
+    whether it opens its line. A label opens its line when only white space or other labels
+    that open the line come before it; it stands alone when, in addition, only white space
+    or other labels come after it up to the end of the line (a line of stacked labels,
+    "評価書番号 評価書名", stands alone)."""
+    found: list[Hit] = []
     for match in label_pattern().finditer(folded):
         hit = _hit(match)
         if hit is None:
@@ -625,10 +662,25 @@ def find_labels(folded: str, layout: Layout) -> list[Hit]:
             hit = _annex_hit(folded, hit, layout)
             if hit is None:
                 continue
-        elif layout == "lines" and not _fills_lines(folded, match.start(), match.end()):
-            continue
-        hits.append(hit)
-    return hits
+        found.append(hit)
+    if layout != "lines":
+        return [(hit, True, True) for hit in found]
+    opens = [False] * len(found)
+    closes = [False] * len(found)
+    for index, hit in enumerate(found):
+        line_start = folded.rfind("\n", 0, hit.start) + 1
+        opens[index] = not folded[line_start:hit.start].strip() or (
+            index > 0 and opens[index - 1] and found[index - 1].end <= hit.start
+            and not folded[found[index - 1].end:hit.start].strip())
+    for index in range(len(found) - 1, -1, -1):
+        hit = found[index]
+        line_end = folded.find("\n", hit.end)
+        line_end = len(folded) if line_end < 0 else line_end
+        closes[index] = not folded[hit.end:line_end].strip() or (
+            index + 1 < len(found) and closes[index + 1] and hit.end <= found[index + 1].start
+            and not folded[hit.end:found[index + 1].start].strip())
+    return [(hit, (hit.style == "A" or opens[i]) and closes[i], hit.style == "A" or opens[i])
+            for i, hit in enumerate(found)]
 
 
 _ANNEX_MARKER = re.compile(r"\(\s?(?:別添|別紙)\s?\d{0,2}\s?\)|【\s?(?:別添|別紙)\s?\d{0,2}\s?】")
@@ -716,7 +768,9 @@ def _where(page: Page, position: int, layout: Layout) -> Where:
 
 def segments(pages: list[Page], layout: Layout) -> list[Segment]:
     """Labels and content pieces of all pages, in reading order."""
-    found = [(page, find_labels(fold(page.text), layout)) for page in pages]
+    candidates = [_candidates(fold(page.text), layout) for page in pages]
+    inline = layout == "lines" and inline_values(candidates)
+    found = [(page, _accepted(each, layout, inline)) for page, each in zip(pages, candidates)]
     width = _document_width(found) if layout == "pages" else 0
     out: list[Segment] = []
     for page, hits in found:
@@ -822,7 +876,8 @@ def _content(page: Page, start: int, end: int, layout: Layout, first: bool, widt
             if raw.strip() and not _RULE_LINE.match(raw):
                 at_top = first and not pieces
                 where = _where(page, position + len(raw) - len(raw.lstrip()), layout)
-                pieces.append(Piece(heal_numbers(raw.strip()), where, gap and not at_top, at_top))
+                beside = index == 0 and start > 0  # the rest of a label's line: one space from it
+                pieces.append(Piece(heal_numbers(raw.strip()), where, gap and not at_top, at_top, " " if beside else None))
                 gap = False
             elif index > 0 and not raw.strip():  # index 0 is the rest of the label's own line
                 gap = True
@@ -1465,12 +1520,12 @@ def _target(state: _State, paragraph: list[Piece], prose_left: int, waiting: lis
             or state.section.latest(typed)
         if found is not None:
             return found
+    if "number" in kinds and numbers:
+        return numbers[0]  # 評価書番号 stacked with 評価書名: the number is its value wherever it stands
     last = run.fields[-1] if run.fields else None
     if state.after_label and last is not None and not last.pieces and last.kind in _TEXT_KINDS - {"number"} \
             and state.layout == "lines" and not first.gap and not first.page_break:
         return last  # printed right under its label, with no blank line between
-    if "number" in kinds and numbers:
-        return numbers[0]
     if waiting:
         return waiting[min(len(waiting) - 1, max(0, len(waiting) - prose_left))]
     opened = run.first_open()
