@@ -27,7 +27,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -85,8 +85,30 @@ def detect_layout(text: str) -> Layout:
     tabbed = sum(1 for line in lines if "\t" in line and line.split("\t", 1)[0].strip())
     if tabbed >= 1 or _HTML_CELLS.search(text) or _MARKDOWN.search(text):
         return "cells"
+    if "\f" in text:
+        return "lines"  # pdftotext marks its pages with form feeds
     long_chars = sum(len(line) for line in lines if len(line) >= _PAGE_LINE_CHARS)
-    return "pages" if "\f" not in text and long_chars * 2 > len(text) else "lines"
+    return "pages" if long_chars * 2 > len(text) or _labels_inside_lines(fold(text)) else "lines"
+
+
+def _labels_inside_lines(folded: str) -> bool:
+    """Whether the form's labels mostly stand inside lines rather than open them: pages joined
+    into lines (short pages can be short lines), not pdftotext lines, where a label opens its
+    line (alone, or with its value beside it)."""
+    opening = inside = 0
+    previous_end, line_start = -1, 0
+    for match in label_pattern().finditer(folded):
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        line_start = folded.rfind("\n", 0, start) + 1
+        if not folded[line_start:start].strip() or (previous_end >= line_start and not folded[previous_end:start].strip()):
+            opening += 1
+        else:
+            inside += 1
+        previous_end = match.end()
+    return inside >= _INSIDE_EVIDENCE and inside > 2 * opening
+
+
+_INSIDE_EVIDENCE = 10  # labels, enough to tell a layout by
 
 
 # --------------------------------------------------------------------------- text folding
@@ -541,7 +563,7 @@ def label_pattern() -> re.Pattern[str]:
         by_style.setdefault(style, []).append(body)
     heads = sorted(set(by_style["H"]) | set(by_style["P"]))
     parts = [
-        r"(?P<kindh>特定個人情報保護評価書\s?\(\s?(?:基礎項目|重点項目|全項目)\s?評価書\s?\))",
+        rf"(?P<kindh>{_trie([fold(f'特定個人情報保護評価書({kind}評価書)') for kind in ('基礎項目', '重点項目', '全項目')])})",
         rf"(?P<roman>VII|VI|IV|V|III|II|I|[\u2160-\u2166])\s?-?\s?(?P<major>{_trie(by_style['M'])})",
         r"(?P<annex>\(\s?(?:別添|別紙)\s?\d{0,2}\s?\)|【\s?(?:別添|別紙)\s?\d{0,2}\s?】)"
         rf"(?:\s?(?P<atitle>{_trie([fold(t) for t in _ANNEX_TITLES])}))?",
@@ -689,16 +711,19 @@ _ANNEX_REFERENCE = re.compile(r"^[のをにへとで「]|(?:を参照|のとお�
 
 def _annex_hit(folded: str, hit: Hit, layout: Layout) -> Hit | None:
     """An annex heading, or None for a reference to an annex ("(別紙2)のとおり")."""
-    line_end = folded.find("\n", hit.start)
+    line_end = folded.find("\n", hit.end)  # a fixed title may wrap: the line its match ends on
     line_end = len(folded) if line_end < 0 else line_end
     if layout == "lines":
         if folded[folded.rfind("\n", 0, hit.start) + 1:hit.start].strip():
             return None
-        marker = _ANNEX_MARKER.match(folded, hit.start)
-        rest = folded[marker.end():line_end].strip()
+        if "\n" in folded[hit.start:hit.end]:  # "(別添1) 特定個人情報ファイル記 / 録項目": the title made whole
+            head, rest = hit.text, folded[hit.end:line_end].strip()
+        else:
+            marker = _ANNEX_MARKER.match(folded, hit.start)
+            head, rest = hit.key, folded[marker.end():line_end].strip()
         if _ANNEX_REFERENCE.search(rest):
             return None
-        text = hit.key + (" " + " ".join(rest.split()) if rest else "")
+        text = head + (" " + " ".join(rest.split()) if rest else "")
         return Hit(hit.style, hit.key, hit.kind, hit.number, hit.start, line_end, text)
     rest = folded[hit.end:hit.end + 40].strip()
     return None if _ANNEX_REFERENCE.search(rest[:1]) else hit
@@ -736,6 +761,12 @@ class Piece:
     page_break: bool = False
     joint: str | None = None  # what joins it to the piece before, when known ("" for a wrapped line)
     source: str = ""  # page-long lines: the span as printed (tables rebuild their own wraps)
+    lead: int = 0  # columns printed before it on its line (the label it stands beside)
+
+    @property
+    def width(self) -> int:
+        """Columns its printed line takes (a line's fullness tells a wrap from a hard break)."""
+        return self.lead + display_width(self.text.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -877,7 +908,12 @@ def _content(page: Page, start: int, end: int, layout: Layout, first: bool, widt
                 at_top = first and not pieces
                 where = _where(page, position + len(raw) - len(raw.lstrip()), layout)
                 beside = index == 0 and start > 0  # the rest of a label's line: one space from it
-                pieces.append(Piece(heal_numbers(raw.strip()), where, gap and not at_top, at_top, " " if beside else None))
+                lead = 0
+                if beside:
+                    opening = position + len(raw) - len(raw.lstrip())
+                    lead = display_width(page.text[page.text.rfind("\n", 0, opening) + 1:opening])
+                pieces.append(Piece(heal_numbers(raw.strip()), where, gap and not at_top, at_top,
+                                    " " if beside else None, lead=lead))
                 gap = False
             elif index > 0 and not raw.strip():  # index 0 is the rest of the label's own line
                 gap = True
@@ -1360,7 +1396,7 @@ def _paragraphs_of(pieces: list[Piece], width: int) -> list[list[Piece]]:
 
 
 def _line_full(paragraph: list[Piece], width: int) -> bool:
-    widths = [display_width(p.text) for p in paragraph]
+    widths = [p.width for p in paragraph]
     if len(widths) > 1:
         return widths[-1] >= max(widths[:-1]) - 2
     return widths[-1] >= 0.9 * width
@@ -1369,7 +1405,7 @@ def _line_full(paragraph: list[Piece], width: int) -> bool:
 def _hard_parts(paragraph: list[Piece]) -> list[list[Piece]]:
     """A paragraph cut after sentence ends and short lines (pdftotext runs the cells of
     stacked labels together)."""
-    widths = [display_width(p.text) for p in paragraph]
+    widths = [p.width for p in paragraph]
     widest = max(widths)
     parts: list[list[Piece]] = [[]]
     for index, piece in enumerate(paragraph):
@@ -1426,21 +1462,27 @@ _NUMBER_TOKEN = re.compile(r"^(?:第\s?)?\d{1,6}(?:\s?号)?$")
 
 
 def _split_number(state: _State, paragraphs: list[list[Piece]]) -> list[list[Piece]]:
-    """評価書番号 and 評価書名 printed as stacked labels: in a page-long line their values
-    share one span ("7 松戸市 … 評価書"); the number is the short numeric token at either end."""
+    """評価書番号 and 評価書名 printed as stacked labels: their values may share one paragraph
+    ("7 松戸市 … 評価書", or the title wrapped and the number after it); the number is the
+    short numeric token at either end, a word or a line of its own."""
     if not any(f.kind == "number" and not f.pieces for f in state.run.fields):
         return paragraphs
     out = []
     for paragraph in paragraphs:
-        tokens = paragraph[0].text.split(" ") if len(paragraph) == 1 else []
-        edge = next((i for i in (0, len(tokens) - 1) if len(tokens) > 1 and _NUMBER_TOKEN.match(fold(tokens[i]))), None)
-        if edge is None:
+        first, last = paragraph[0], paragraph[-1]
+        head = first.text.split(" ", 1)
+        tail = last.text.rsplit(" ", 1)
+        if len(paragraph) > 1 and _NUMBER_TOKEN.match(fold(first.text.strip())):
+            out.extend([[first], paragraph[1:]])
+        elif len(head) == 2 and _NUMBER_TOKEN.match(fold(head[0])):
+            rest = replace(first, text=head[1], lead=first.lead + display_width(head[0]) + 1)
+            out.extend([[Piece(head[0], first.where)], [rest, *paragraph[1:]]])
+        elif len(paragraph) > 1 and _NUMBER_TOKEN.match(fold(last.text.strip())):
+            out.extend([paragraph[:-1], [last]])
+        elif len(tail) == 2 and _NUMBER_TOKEN.match(fold(tail[1])):
+            out.extend([[*paragraph[:-1], replace(last, text=tail[0])], [Piece(tail[1], last.where)]])
+        else:
             out.append(paragraph)
-            continue
-        where = paragraph[0].where
-        number = [Piece(tokens[edge], where)]
-        rest = [Piece(" ".join(tokens[1:] if edge == 0 else tokens[:-1]), where)]
-        out.extend([number, rest] if edge == 0 else [rest, number])
     return out
 
 
@@ -1595,6 +1637,8 @@ def _table_rows(table: Table, layout: Layout) -> tuple[str, list[tuple[list[str]
         return "", _record_rows(table.pieces)
     if table.mode in ("other", "pending"):
         return "", [([p.text], p.where) for p in _paragraphs(table.pieces)]
+    if layout == "lines" and not any(p.gap for p in table.pieces[1:]):
+        layout = "pages"  # no blank line parts its cells (pdftotext -raw): rebuilt from the words, as in page lines
     if layout == "lines":
         cells = _cells(table.pieces)
     else:
@@ -1663,9 +1707,9 @@ def _tokens(pieces: list[Piece], whole_labels: bool) -> list[Piece]:
         if whole_labels and piece.joint == " " and _is_label_text(piece.text):
             out.append(Piece(piece.text, piece.where, piece.gap, piece.page_break))
             continue
-        offset = piece.where.offset or 0
+        offset = piece.where.offset
         for index, match in enumerate(re.finditer(r"\S+", _close_dates(piece.source or piece.text))):
-            where = Where(piece.where.line, piece.where.page, offset + match.start())
+            where = Where(piece.where.line, piece.where.page, None if offset is None else offset + match.start())
             out.append(Piece(match.group(0), where, piece.gap and index == 0, piece.page_break and index == 0))
     return out
 
@@ -2132,7 +2176,7 @@ def join_pieces(pieces: list[Piece]) -> str:
     A piece that knows its joint (spans of a page-long line) uses it."""
     if not pieces:
         return ""
-    widths = [display_width(p.text.strip()) for p in pieces]
+    widths = [p.width for p in pieces]
     wide = sorted(widths)[len(widths) // 2]  # the typical line (a narrow column wraps every line)
     out = pieces[0].text.strip()
     for index in range(1, len(pieces)):
@@ -2143,6 +2187,8 @@ def join_pieces(pieces: list[Piece]) -> str:
             continue
         hard = (piece.gap or _LIST_START.match(fold(text)) or out.endswith("。")
                 or widths[index - 1] < wide - _SHORT_LINE)
+        if out[-1:] in _OPENING or text[:1] in _NO_LINE_START:
+            hard = False  # a line never ends on an opening bracket nor starts with "。" or ")": a wrap
         out += (_HARD_BREAK if hard else "") + text
     return out
 
@@ -2159,7 +2205,7 @@ def _paragraphs(pieces: list[Piece]) -> list[Piece]:
 
 
 def _field_row(f: Field) -> tuple[list[str], Where]:
-    value = join_pieces(f.pieces)
+    value = heal_numbers(join_pieces(f.pieces))  # a number cut by a page break ("第1 / 9条")
     cells = [f.label.text] + ([value] if value else [])
     return cells, f.label.where
 
