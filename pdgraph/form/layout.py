@@ -65,7 +65,7 @@ def relayout(text: str) -> Relaid:
     layout = detect_layout(text)
     if layout == "cells":
         return Relaid("cells", tuple(RelaidLine(line, number) for number, line in enumerate(text.split("\n"), 1)))
-    pages = split_pages(text, layout)
+    pages = split_pages(without_site_footer(text, layout), layout)
     rows = assemble(segments(pages, layout), layout)
     return Relaid(layout, tuple(rows))
 
@@ -210,6 +210,28 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,4}\s*-|\d{1,4}\s*/\s*\d{1,4}\s*(?:�
 _PAGE_NUMBER_INLINE = re.compile(r"(?:(?<=\s)|^)(?:-\s?\d{1,4}\s?-|\d{1,4}\s?/\s?\d{1,4}(?:\s?(?:ページ|頁))?)\s*$")
 
 
+# Web-page furniture: a link back to the top of the page (dropped wherever it stands, like a page
+# number) and the closing block of a site (the page's contact box, a copyright line, a note on
+# PDF readers, a feedback form), which ends the form: what follows it is no longer the 評価書.
+_TOP_LINK = r"[▲△↑]?\s?(?:ページ|このページ|画面)の?(?:先頭|トップ|上)へ(?:戻る)?"
+_TOP_LINK_LINE = re.compile(rf"^\s*{_TOP_LINK}\s*$")
+_TOP_LINK_INLINE = re.compile(rf"(?<!\S){_TOP_LINK}(?!\S)")
+_SITE_END = (r"このページ(?:に関する|についての)\s?お?問い?合わ?せ|このページの(?:情報|内容)は(?:役に立ち|わかりやす)"
+             r"|Copyright\b|©|All rights reserved|Adobe\s?(?:Acrobat\s?)?Reader|PDF(?:形式の)?ファイルを(?:ご覧|閲覧|開)")
+_SITE_END_LINE = re.compile(rf"^[ \t]*(?:{_SITE_END})", re.I | re.M)
+_SITE_END_INLINE = re.compile(rf"(?<!\S)(?:{_SITE_END})", re.I)
+
+
+def without_site_footer(text: str, layout: Layout) -> str:
+    """The text up to a web site's closing block, when one follows the form (the text before
+    the first label of the form is left alone: assembly skips it)."""
+    first = label_pattern().search(fold(text))
+    if first is None:
+        return text
+    end = (_SITE_END_LINE if layout == "lines" else _SITE_END_INLINE).search(text, first.end())
+    return text if end is None else text[:end.start()]
+
+
 def split_pages(text: str, layout: Layout) -> list[Page]:
     """Pages of the text with running headers (the 評価書名 at each page top) and page
     numbers ("1 / 12", "- 3 -", "1 / 69 ページ") removed."""
@@ -271,7 +293,7 @@ def _drop_furniture(page: list[Strip], header: tuple[str, ...]) -> list[Strip]:
         if index is None or kept[index].text.strip() != expected:
             break
         del kept[index]
-    return [s for s in kept if not _PAGE_NUMBER.match(s.text)]
+    return [s for s in kept if not _PAGE_NUMBER.match(s.text) and not _TOP_LINK_LINE.match(s.text)]
 
 
 def _common_page_prefix(pages: list[str]) -> str:
@@ -296,6 +318,7 @@ def _trim_page_line(strip: Strip, header: str) -> Strip:
     footer = _PAGE_NUMBER_INLINE.search(text)
     if footer:
         text = text[:footer.start()].rstrip()
+    text = _TOP_LINK_INLINE.sub(lambda m: " " * len(m.group(0)), text)
     return Strip(strip.line, column, text)
 
 
@@ -1852,6 +1875,7 @@ def _place_pattern() -> re.Pattern[str]:
     prefix = (r"(?:(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])(?:\s?-\s?\d{1,2})?|\d{1,2}\s?\.?|[\u2460-\u2473]|"
               r"(?:システム|委託事項|提供先|移転先)\s?\d{1,2}|\(\s?(?:別添|別紙)\s?\d{0,2}\s?\))")
     alone = (r"(?:システム|委託事項|提供先|移転先)\s?\d{1,2}|No\.?\s?\d{1,3}|\(\s?(?:別添|別紙)\s?\d{0,2}\s?\)"
+             r"|(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])\s?-\s?\d{1,2}"  # a section number alone ("I-6")
              r"|別二項番|番号照会者|情報照会者|情報提供者")  # and the columns of the 別紙 tables
     return re.compile(rf"(?:{prefix})?\s?{_trie(bodies)}|{alone}")
 
@@ -1869,7 +1893,23 @@ def _item_ends(item: str, following: list[str]) -> bool:
         return False
     joined = fold(item + " " + " ".join(following))
     boundary = len(folded) + 1
-    return not any(m.start() <= boundary < m.end() for m in _place_pattern().finditer(joined))
+    places = list(_place_pattern().finditer(joined))
+    last = next((m for m in reversed(places) if m.end() <= len(folded)), None)
+    for m in places:
+        if m.start() <= boundary < m.end():
+            # a place goes deeper (I-6 then ②所属長); one at the same level or above is the next cell
+            return m.start() == boundary and last is not None and _place_level(m.group(0)) <= _place_level(last.group(0))
+    return True
+
+
+_PLACE_LEVELS = ((re.compile(r"(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])(?![\s-]*\d)"), 1),
+                 (re.compile(r"(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])|\d{1,2}\s?\.|\(\s?(?:別添|別紙)"), 2),
+                 (re.compile(r"システム|委託事項|提供先|移転先"), 3), (re.compile(r"[\u2460-\u2473]"), 4))
+
+
+def _place_level(place: str) -> int:
+    """How deep a place of the form is: I (1), I-6 / 5. / (別紙1) (2), システム4 (3), ② (4), a bare label (5)."""
+    return next((level for pattern, level in _PLACE_LEVELS if pattern.match(place.strip())), 5)
 
 
 def _line_was_full(line_text: str, word: str, line: int, width: int) -> bool:
