@@ -825,10 +825,13 @@ def segments(pages: list[Page], layout: Layout) -> list[Segment]:
     candidates = [_candidates(fold(page.text), layout) for page in pages]
     inline = layout == "lines" and inline_values(candidates)
     found = [(page, _accepted(each, layout, inline)) for page, each in zip(pages, candidates)]
+    cut = _labels_cut_by_page_breaks(found, layout, inline)
     width = _document_width(found) if layout == "pages" else 0
     out: list[Segment] = []
-    for page, hits in found:
-        cursor, first = 0, True
+    carried = 0  # where the page starts after the end of a label the page break cut
+    for index, (page, hits) in enumerate(found):
+        cursor, first = carried, not carried
+        carried = 0
         for hit in hits:
             out.extend(_content(page, cursor, hit.start, layout, first, width))
             gap = layout == "lines" and _blank_before(page.text, hit.start)
@@ -837,8 +840,55 @@ def segments(pages: list[Page], layout: Layout) -> list[Segment]:
                                   page.text[hit.start:hit.end], top))
             first = False
             cursor = hit.end
-        out.extend(_content(page, cursor, len(page.text), layout, first, width))
+        if cut[index] is None:
+            out.extend(_content(page, cursor, len(page.text), layout, first, width))
+            continue
+        hit, raw, carried = cut[index]
+        out.extend(_content(page, cursor, hit.start, layout, first, width))
+        out.append(LabelPiece(hit, hit.text, _where(page, hit.start, layout), False, raw, False))
     return out
+
+
+_CUT_REACH = 80  # characters either side of a page break looked at for a label it cut
+
+
+def _labels_cut_by_page_breaks(found: list[tuple[Page, list[Hit]]], layout: Layout,
+                               inline: bool) -> list[tuple[Hit, str, int] | None]:
+    """Labels a page break cut in two ("③他のシステムと" | "の接続"): for each page, the label that
+    starts at its end and ends on the next page (as a hit of this page, its text as printed,
+    and where the next page goes on after it), or None. The last label of the page is
+    replaced when the cut label goes on from it ("④提供する情報" | "の対象となる本人の数")."""
+    cut: list[tuple[Hit, str, int] | None] = [None] * len(found)
+    for index in range(len(found) - 1):
+        (page, hits), (following, next_hits) = found[index], found[index + 1]
+        tail_start = hits[-1].end if hits else 0
+        if hits and not page.text[hits[-1].end:].strip():
+            tail_start = hits[-1].start
+        tail_start = max(tail_start, len(page.text) - _CUT_REACH)
+        tail = fold(page.text[tail_start:]).rstrip()
+        head_raw = fold(following.text[:min(next_hits[0].start if next_hits else len(following.text), _CUT_REACH)])
+        head = head_raw.lstrip()
+        lead = len(head_raw) - len(head)
+        joint = tail + "\n" + head
+        for match in label_pattern().finditer(joint):
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            if not start < len(tail) < match.end() - 1:
+                continue
+            hit = _hit(match)
+            if hit is None or hit.style == "A":
+                continue
+            if layout == "lines":
+                line_end = joint.find("\n", match.end())
+                opens = not joint[joint.rfind("\n", 0, start) + 1:start].strip()
+                alone = not joint[match.end():len(joint) if line_end < 0 else line_end].strip()
+                if not opens or not (alone or inline):
+                    continue
+            if hits and tail_start + start <= hits[-1].start:
+                hits.pop()  # the label went on past the page break: the longer label is the label
+            placed = Hit(hit.style, hit.key, hit.kind, hit.number, tail_start + start, len(page.text), hit.text)
+            cut[index] = (placed, joint[start:match.end()], lead + match.end() - len(tail) - 1)
+            break
+    return cut
 
 
 def _document_width(found: list[tuple[Page, list[Hit]]]) -> int:
@@ -1012,6 +1062,7 @@ def _heal_pattern() -> re.Pattern[str]:
 # character or three per line.
 _VERTICAL = re.compile(r"(?<!\S)[^\x00-\x7f\s]{1,3}(?: [^\x00-\x7f\s]{1,3}(?!\S)){3,}")
 _SPACED_DIGITS = re.compile(r"(?<=[\d,]) (?=\d[\d,]*\s?(?:万|千)?(?:人|件|項目|年|月|日|号|条|項|歳))")
+_DIGITS_ONLY = re.compile(r"\d(?: \d){1,5}")
 _SPACED_COUNT = re.compile(r"\(\s?(\d(?: \d)+)\s?\)")
 
 
@@ -1032,7 +1083,10 @@ def heal(text: str) -> str:
 
 
 def heal_numbers(text: str) -> str:
-    """Numbers printed with spaced digits made whole: "1 0万人", "1 8 日", "( 1 5 ) 件"."""
+    """Numbers printed with spaced digits made whole: "1 0万人", "1 8 日", "( 1 5 ) 件", and a
+    line that is nothing but spaced digits ("1 2": a 評価書番号 printed digit by digit)."""
+    if _DIGITS_ONLY.fullmatch(text.strip()):
+        return text.replace(" ", "")
     text = _SPACED_DIGITS.sub("", text)
     return _SPACED_COUNT.sub(lambda m: "( " + m.group(1).replace(" ", "") + " )", text)
 
@@ -1405,17 +1459,28 @@ def _flush(state: _State) -> None:
 
 def _paragraphs_of(pieces: list[Piece], width: int) -> list[list[Piece]]:
     """Lines grouped into paragraphs: a blank line, a line that starts an item (bullet, check
-    box, enumerator) or a page break after a line that was not full starts a new one."""
+    box, enumerator) or a page break after a line that was not full starts a new one. The
+    numbered choices of a printed legend ("<選択肢> 1) 委託する 2) 委託しない", wrapped before
+    "2)") stay in its paragraph."""
     out: list[list[Piece]] = []
+    legend, tail = False, ""  # the paragraph holds a legend (its "k)" lines go on with it); its last characters
     for piece in pieces:
-        new = not out or piece.gap or piece.where.offset is not None or _LIST_START.match(fold(piece.text))
+        folded = fold(piece.text.strip())
+        item = _LIST_START.match(folded) and not (legend and _LEGEND_CHOICE.match(folded))
+        new = not out or piece.gap or piece.where.offset is not None or item
         if not new and piece.page_break:
             new = not _line_full(out[-1], width)
         if new:
             out.append([piece])
+            legend, tail = False, ""
         else:
             out[-1].append(piece)
+        tail = (tail + folded)[-40:]  # "<選" + "択肢>": the legend word may wrap too
+        legend = legend or "<選択肢>" in tail
     return out
+
+
+_LEGEND_CHOICE = re.compile(r"\d{1,2}\)")
 
 
 def _line_full(paragraph: list[Piece], width: int) -> bool:
@@ -2244,8 +2309,38 @@ def _paragraphs(pieces: list[Piece]) -> list[Piece]:
     return [Piece(join_pieces(group), group[0].where, group[0].gap, group[0].page_break) for group in out]
 
 
+_FIRST_ENUMERATOR = re.compile(r"\s*(?:(?P<dot>1\s?\.(?!\d))|(?P<paren>\(\s?1\s?\))|(?P<half>1\)))|(?P<circled>\u2460)")
+_NEXT_ENUMERATOR = {"dot": r"(?<![\d.]){k}\s?\.(?!\d)", "paren": r"\(\s?{k}\s?\)", "half": r"(?<![\d(]){k}\)",
+                    "circled": "{circled}"}
+
+
+def split_enumeration(value: str) -> str:
+    """A list inside a value split by its numbering: a value that opens with an enumerator
+    numbered 1 ("1.", "(1)", "1)", "①") and goes on with 2, 3, … of the same style, in order,
+    gets a line break before each further item ("1.児童手当システム2.ID連携サーバ" → two lines)."""
+    folded = fold(value)
+    first = _FIRST_ENUMERATOR.match(folded)
+    if first is None:
+        return value
+    style = first.lastgroup
+    cuts, position = [], first.end()
+    for k in range(2, 100):
+        pattern = _NEXT_ENUMERATOR[style].format(k=k, circled=chr(0x245F + k) if k <= 20 else "\uffff")
+        found = re.compile(pattern).search(folded, position)
+        if found is None:
+            break
+        cuts.append(found.start())
+        position = found.end()
+    out, last = [], 0
+    for cut in cuts:
+        head = value[last:cut].rstrip()
+        out.append(head if head.endswith(_HARD_BREAK) or not head else head + _HARD_BREAK)
+        last = cut
+    return "".join(out) + value[last:]
+
+
 def _field_row(f: Field) -> tuple[list[str], Where]:
-    value = heal_numbers(join_pieces(f.pieces))  # a number cut by a page break ("第1 / 9条")
+    value = split_enumeration(heal_numbers(join_pieces(f.pieces)))  # heal: a number a page break cut ("第1 / 9条")
     cells = [f.label.text] + ([value] if value else [])
     return cells, f.label.where
 
