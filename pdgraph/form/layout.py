@@ -241,7 +241,76 @@ def split_pages(text: str, layout: Layout) -> list[Page]:
         return [_page(i, [_trim_page_line(page[0], header)], "\n") for i, page in enumerate(raw, 1)]
     raw = _line_pages(text)
     header = _running_header(raw)
-    return [_page(i, _drop_furniture(page, header)) for i, page in enumerate(raw, 1)]
+    columned = _columned(text)
+    return [_page(i, _uncolumn(kept) if columned else kept)
+            for i, kept in enumerate((_drop_furniture(page, header) for page in raw), 1)]
+
+
+_GAP = re.compile(r"\S {2,}\S")  # two cells side by side: pdftotext -layout pads between them with spaces
+_CHUNK = re.compile(r"\S+(?: \S+)*")  # a cell's text on a line: words one space apart
+_COLUMNED_SHARE = 0.1  # pdftotext without -layout (and the examples) has next to no such line
+
+
+def _columned(text: str) -> bool:
+    """Whether the text sets cells side by side on its lines (``pdftotext -layout``): one
+    line in ten or more has two runs of text a gap of two or more spaces apart."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    gaps = sum(1 for line in lines if _GAP.search(line))
+    return gaps >= 5 and gaps >= _COLUMNED_SHARE * len(lines)
+
+
+_ROW_OPENER = re.compile(r"[\u2460-\u2473]|\d{1,2}\s?\.\s?\S|(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])\s"
+                         r"|(?:システム|委託事項|提供先|移転先)\s?\d|[(【]\s?(?:別添|別紙)")
+
+
+def _opens_with_label(text: str) -> bool:
+    folded = fold(text)
+    return bool(_ROW_OPENER.match(folded) or label_pattern().match(folded))
+
+
+def _uncolumn(strips: list[Strip]) -> list[Strip]:
+    """Cells printed side by side (``pdftotext -layout``) put one after the other, each cell's
+    lines together and a blank line after it, the way pdftotext prints them without -layout.
+
+    A block is a label row (the label at the left, its value to the right, both maybe wrapped
+    over the following lines) or a table row; its columns start where the cells of its first
+    line start, and a later line's text goes to the column it starts in. A line whose text
+    starts at the left opens a new block when it opens with a label of the form, or when the
+    block is a table row (its first cell is no label: every row starts at the left); else it
+    goes on the block (a label wrapped in its cell: "④提供する情報の対象となる本" / "人の数").
+    Text goes to the column whose start is nearest its own (a cell's lines may shift a little)."""
+    out: list[Strip] = []
+    columns: list[list[Strip]] = []
+    starts: list[int] = []
+    label_row = False
+
+    def flush() -> None:
+        for column in columns:
+            if column:
+                out.extend(column)
+                out.append(Strip(column[-1].line, 0, ""))  # the next cell
+        columns.clear()
+        starts.clear()
+
+    for strip in strips:
+        chunks = [(m.start(), m.group(0)) for m in _CHUNK.finditer(strip.text)]
+        if not chunks:
+            flush()
+            out.append(strip)
+            continue
+        left = chunks[0][0]
+        if not starts or left <= starts[0] + 1:
+            label = _opens_with_label(chunks[0][1])
+            if not starts or label or not label_row:
+                flush()
+                starts.extend(column for column, _ in chunks)
+                columns.extend([] for _ in chunks)
+                label_row = label
+        for column, text in chunks:
+            index = min(range(len(starts)), key=lambda i: abs(starts[i] - column))  # the nearest column
+            columns[index].append(Strip(strip.line, strip.column + column, text))
+    flush()
+    return out
 
 
 def _line_pages(text: str) -> list[list[Strip]]:
@@ -1921,6 +1990,8 @@ def _stretch_cells(stretch: list[Piece], width: int, item: bool = False) -> list
         goes_on = _line_was_full(last.text, token.text, line, width)
         if item and len(cells) == 1 and _ends_on_place(cells[0].text):
             goes_on = not _item_ends(cells[0].text, following)  # a 項目 lists places, one after another
+        elif item and len(cells) == 1 and _place_goes_on(cells[0].text, following):
+            goes_on = True  # "②所属長の" | "役職名": the word finishes the place the line cut
         if goes_on:  # the cell goes on
             cells[-1].pieces.append(Piece(token.text, token.where, joint=""))
         else:
@@ -1948,6 +2019,13 @@ def _place_pattern() -> re.Pattern[str]:
 def _ends_on_place(item: str) -> bool:
     folded = fold(item)
     return any(m.end() == len(folded) for m in _place_pattern().finditer(folded))
+
+
+def _place_goes_on(item: str, following: list[str]) -> bool:
+    """Whether the words after a 項目 finish a place of the form that its last line began."""
+    boundary = len(fold(item))
+    joined = fold(item + " " + " ".join(following))
+    return any(m.start() < boundary < m.end() for m in _place_pattern().finditer(joined))
 
 
 def _item_ends(item: str, following: list[str]) -> bool:
