@@ -1603,12 +1603,16 @@ def _table_piece(state: _State, piece: Piece) -> None:
 
 
 def _continues_title(table: Table, piece: Piece) -> bool:
-    """A 別紙 title wraps onto a line or two; the fixed titles (記録項目, 変更箇所) do not.
-    (In page-long lines the title runs into the table: the table takes it apart.)"""
+    """A 別紙 title wraps onto a few lines (a long one, citing its law, onto five or six in a
+    narrow column); the fixed titles (記録項目, 変更箇所) do not. (In page-long lines the title
+    runs into the table: the table takes it apart.)"""
     if _table_mode(fold(table.heading.text)) != "recipients" or piece.joint is not None:
         return False
-    return (len(table.title) < 3 and not piece.gap and not piece.page_break
-            and not _HEADER_WORD.match(fold(piece.text)) and len(_title_text(table)) < 120)
+    return (len(table.title) < _TITLE_LINES and not piece.gap and not piece.page_break
+            and not _HEADER_WORD.match(fold(piece.text)) and len(_title_text(table)) < _TITLE_CHARS)
+
+
+_TITLE_LINES, _TITLE_CHARS = 6, 200
 
 
 def _title_text(table: Table) -> str:
@@ -1758,11 +1762,12 @@ class _Cell:
         return join_pieces(self.pieces)
 
 
-def _cells(pieces: list[Piece]) -> list[_Cell]:
-    """Cells of a table in "lines" layout: runs of lines between blank lines or page breaks."""
+def _cells(pieces: list[Piece], column_names: bool = False) -> list[_Cell]:
+    """Cells of a table in "lines" layout: runs of lines between blank lines or page breaks;
+    with ``column_names`` (a 別紙 table) a column name ("No.", "移転先") is a cell of its own."""
     cells: list[_Cell] = []
     for piece in pieces:
-        if not cells or piece.gap or piece.page_break:
+        if not cells or piece.gap or piece.page_break or (column_names and _HEADER_WORD.match(fold(piece.text.strip()))):
             cells.append(_Cell([piece]))
         else:
             cells[-1].pieces.append(piece)
@@ -1797,7 +1802,7 @@ def _table_rows(table: Table, layout: Layout) -> tuple[str, list[tuple[list[str]
     if layout == "lines" and not any(p.gap for p in table.pieces[1:]):
         layout = "pages"  # no blank line parts its cells (pdftotext -raw): rebuilt from the words, as in page lines
     if layout == "lines":
-        cells = _cells(table.pieces)
+        cells = _cells(table.pieces, column_names=table.mode == "recipients")
     else:
         changes = table.mode == "changes"
         cells = _page_cells(_tokens(table.pieces, not changes), _CHANGE_ANCHOR if changes else _NUMBER_ANCHOR, not changes)
