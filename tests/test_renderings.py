@@ -104,3 +104,19 @@ def test_renderings_of_the_variant_pdfs_score_against_the_answer_key(tmp_path, r
         pytest.skip("score.py needs PyYAML")
     overall = json.loads(score.stdout)["overall"]
     assert overall["f1"] >= floor and overall["macro_f1"] >= floor, overall
+
+
+@pytest.mark.parametrize("section", ["text", "linear"])
+def test_the_reading_benchmark_runs_every_text_layout(tmp_path, section):
+    """benchmarks/bench_read.py still runs, at a toy size (a generated PDF; its figures are not
+    checked here: speed goals live in the benchmark's own output)."""
+    pdf = pdf_of_form(tmp_path / "form.pdf")
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_read.py"
+    result = subprocess.run([sys.executable, str(bench), "--only", section, str(pdf)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    for layout in ("text-lines", "text-pages", "raw", "layout", "wrap40", "web"):
+        assert layout in rows, result.stdout
+    if section == "text":  # each layout is read as the layout it is
+        assert rows["text-lines"][1] == "lines" and rows["text-pages"][1] == "pages", result.stdout

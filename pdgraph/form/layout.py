@@ -105,10 +105,12 @@ def _labels_inside_lines(folded: str) -> bool:
         else:
             inside += 1
         previous_end = match.end()
+        if opening + inside >= _ENOUGH_LABELS:
+            break  # the first pages tell the layout: no need to scan a long text to its end
     return inside >= _INSIDE_EVIDENCE and inside > 2 * opening
 
 
-_INSIDE_EVIDENCE = 10  # labels, enough to tell a layout by
+_INSIDE_EVIDENCE, _ENOUGH_LABELS = 10, 200  # labels enough to tell a layout by; more than enough
 
 
 # --------------------------------------------------------------------------- text folding
@@ -1782,12 +1784,15 @@ def _column_width(cells: list[_Cell]) -> int:
 _COMPLETE_CELL = re.compile(r"^(?:\d{1,3}|事前|事後|" + _DATE_TEXT + r")$")
 
 
+_WIDTH_LINES = 8
+
+
 def _goes_on(cell: _Cell, width: int) -> bool:
     """Whether a cell's text went on past a page break: its last line is full (as wide as
     its other lines, or as the table's wrap width for a one-line cell)."""
-    if _COMPLETE_CELL.match(fold(cell.text).strip()):
+    if len(cell.pieces) == 1 and _COMPLETE_CELL.match(fold(cell.text).strip()):
         return False  # a date, a number, 事前 / 事後 are whole
-    widths = [display_width(p.text) for p in cell.pieces]
+    widths = [display_width(p.text) for p in cell.pieces[-_WIDTH_LINES:]]  # a cell's width shows in a few lines
     if len(widths) > 1:
         return widths[-1] >= max(widths[:-1]) - 1
     return width > 0 and widths[0] >= width - 1
