@@ -2087,19 +2087,25 @@ def _group_rows(cells: list[_Cell], starts_row) -> list[list[_Cell]]:
 
     At a page break the cells of the last row whose text went on (their last line is full)
     take the first blocks of the new page, in column order; pdftotext may print the first
-    cell of the next row (a 変更日 at the top left) before them."""
+    cell of the next row (a 変更日 at the top left) before them; a row that starts after the
+    cells went on is in reading order and ends what was owed."""
     width = _column_width(cells)
     rows: list[list[_Cell]] = []
     owed: list[_Cell] = []
     held: _Cell | None = None
+    paid = False  # a block of this page went to an owed cell
     for cell in cells:
         if cell.pieces[0].page_break and rows:
             owed = [c for c in rows[-1][-_MAX_COLUMNS:] if len(c.pieces) > 1 and _goes_on(c, width)]
+            paid = False
+        if owed and held is None and paid and starts_row(cell, rows):
+            owed = []
         if owed:
             if held is None and starts_row(cell, rows):
                 held = cell
             else:
                 owed.pop(0).pieces.extend(cell.pieces)
+                paid = True
             continue
         if held is not None:
             rows.append([held])
@@ -2158,9 +2164,16 @@ def _change_cells(row: list[_Cell], parallel: bool = False) -> list[str]:
     before, after = _before_after(head)
     if parallel and before and after:
         opening = after.split(" ")[0]
+        last = item.rsplit(" ", 1)[-1] if " " in item else ""
         if len(opening) > 1 and item.endswith(" " + opening) and not before.startswith(opening):
             item, before = item[:-len(opening)].rstrip(), opening + " " + before  # "②所属長" opens both
+        elif last[:1] and last[:1] == opening[:1] and _CIRCLED_START.match(last) and not before.startswith(last[:1]):
+            # 変更前 and 変更後 state the same field, by its number: "②所属長 池田 俊彦" → "②広域保険担当室長"
+            item, before = item[:-len(last)].rstrip(), last + " " + before
     return [date, item, before, after, timing, " ".join(tail)]
+
+
+_CIRCLED_START = re.compile(r"[\u2460-\u2473]\S")
 
 
 def _cell_words(cells: list[_Cell]) -> list[tuple[str, str]]:
