@@ -94,6 +94,18 @@ def test_block_heading_printed_after_its_fields_opens_their_block() -> None:
                           "④再委託の有無 ※\t[ 再委託しない ]"]
 
 
+def test_items_of_one_value_go_to_one_label_when_stacked_labels_wait() -> None:
+    # pdftotext printed ⑤–⑦ (blank), 保管場所 and 備考 stacked, then the values: 備考's, ⑥'s boxes and
+    # 保管場所's two items with no blank line between them (one cell)
+    text = ("⑤移転する情報の対象となる本人の範囲\n⑥移転方法\n\n⑦時期・頻度\n6. 特定個人情報の保管・消去\n保管場所 ※\n\n"
+            "7. 備考\nなし\n\n[ □ ] 庁内連携システム [ ■ ] 専用線\n\n＜基幹システムにおける措置＞ サーバ室に保管する。\n"
+            "＜中間サーバー等における措置＞ データセンターに保管する。\n")
+    assert rows(text) == ["⑤移転する情報の対象となる本人の範囲", "⑥移転方法\t[ □ ] 庁内連携システム [ ■ ] 専用線", "⑦時期・頻度",
+                          "6. 特定個人情報の保管・消去",
+                          "保管場所 ※\t＜基幹システムにおける措置＞ サーバ室に保管する。<br>＜中間サーバー等における措置＞ データセンターに保管する。",
+                          "7. 備考\tなし"]
+
+
 # --------------------------------------------------------------------------- header of the form
 
 

@@ -1507,10 +1507,13 @@ def _flush(state: _State) -> None:
         return
     pieces, state.buffer = state.buffer, []
     paragraphs = _split_number(state, _paragraphs_of(pieces, state.line_width))
+    celled = state.layout == "lines" and any(p.gap for p in pieces[1:])  # blank lines part the cells here
+    if celled:
+        paragraphs = _prose_cells(paragraphs)
     waiting = _open_prose_labels(state)  # kept up to date below rather than recomputed (stays linear)
     numbers = [f for f in waiting if f.kind == "number"]  # 評価書番号 waits beside 評価書名
     waiting = [f for f in waiting if f.kind != "number"] if len(numbers) < len(waiting) else waiting
-    if len(waiting) > _prose_count(paragraphs):  # stacked labels: split at hard breaks too
+    if not celled and len(waiting) > _prose_count(paragraphs):  # stacked labels run together: split at hard breaks
         paragraphs = [part for paragraph in paragraphs for part in _hard_parts(paragraph)]
     prose_left = _prose_count(paragraphs)
     for paragraph in paragraphs:
@@ -1526,6 +1529,23 @@ def _flush(state: _State) -> None:
         target.pieces.extend(paragraph)
         state.current = target
         state.after_label = False
+
+
+def _prose_cells(paragraphs: list[list[Piece]]) -> list[list[Piece]]:
+    """Where blank lines part the cells, prose paragraphs with none between them are one cell
+    ("…保管・管理する。" / "＜中間サーバー等における措置＞ …": items of one value), so they go to
+    one label."""
+    out: list[list[Piece]] = []
+    prose_before = False
+    for paragraph in paragraphs:
+        prose = _is_prose(paragraph)
+        first = paragraph[0]
+        if out and prose and prose_before and not first.gap and not first.page_break:
+            out[-1] = out[-1] + paragraph
+        else:
+            out.append(paragraph)
+        prose_before = prose
+    return out
 
 
 def _paragraphs_of(pieces: list[Piece], width: int) -> list[list[Piece]]:
