@@ -1106,8 +1106,11 @@ def _option_end_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _legend_pattern() -> re.Pattern[str]:
     words = sorted({fold(w) for ws in OPTION_WORDS.values() for w in ws} | {"その他"}, key=len, reverse=True)
-    choice = _trie(words) + r"|\d[\d,]*\s?万?人(?:以上|未満)(?:\s?\d[\d,]*\s?万?人(?:以上|未満))?" \
-        + r"|\d+\s?項目(?:以上|未満)(?:\s?\d+\s?項目未満)?"
+    # a band, wrapped anywhere ("100万 人以上1,000万人未満"): a space may stand between any two parts
+    number, limit = r"\d(?:\s?[\d,])*", r"(?:以\s?上|未\s?満)"
+    people = rf"{number}\s?(?:万\s?)?人\s?{limit}"
+    items = rf"{number}\s?項\s?目\s?{limit}"
+    choice = _trie(words) + rf"|{people}(?:\s?{people})?|{items}(?:\s?{items})?"
     return re.compile(rf"<選択肢>(?:\s?\d{{1,2}}\)\s?(?:{choice})[^\s\d]{{0,12}})+(?:\s?\(\s?\d*\s?\)\s?件)?")
 
 
