@@ -2075,7 +2075,27 @@ def _item_ends(item: str, following: list[str]) -> bool:
         if m.start() <= boundary < m.end():
             # a place goes deeper (I-6 then ②所属長); one at the same level or above is the next cell
             return m.start() == boundary and last is not None and _place_level(m.group(0)) <= _place_level(last.group(0))
+    # a numbered place the window of words cuts short ("2. 特定個人情報 の入手(情報提供ネットワーク …")
+    opening = _NUMBERED_PLACE.match(joined, boundary)
+    if opening and last is not None and _place_level(opening.group(0)) > _place_level(last.group(0)):
+        return not _body_prefix(_squeeze(joined[opening.end():]))
     return True
+
+
+_NUMBERED_PLACE = re.compile(r"(?:\d{1,2}\s?\.|[\u2460-\u2473]|(?:システム|委託事項|提供先|移転先)\s?\d{1,2})\s?")
+
+
+def _body_prefix(text: str) -> bool:
+    """Whether a text (spaces out) opens like a label body of the form (its first characters)."""
+    return len(text) >= 2 and text[:_PREFIX_CHARS] in _body_prefixes()
+
+
+_PREFIX_CHARS = 6
+
+
+@lru_cache(maxsize=1)
+def _body_prefixes() -> frozenset[str]:
+    return frozenset(body[:n] for (_, body) in VOCABULARY for n in range(2, _PREFIX_CHARS + 1))
 
 
 _PLACE_LEVELS = ((re.compile(r"(?:VII|VI|IV|V|III|II|I|[\u2160-\u2166])(?![\s-]*\d)"), 1),
