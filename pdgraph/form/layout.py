@@ -2125,13 +2125,14 @@ _OPENING = frozenset("(（「『【〔<＜[")
 _MAX_COLUMNS = 16  # more than any table of the form has: bounds the look-back on a row that never ends
 
 
-def _group_rows(cells: list[_Cell], starts_row) -> list[list[_Cell]]:
+def _group_rows(cells: list[_Cell], starts_row, whole=None) -> list[list[_Cell]]:
     """Cells grouped into rows. ``starts_row(cell, rows)`` tells a cell that opens a row.
 
     At a page break the cells of the last row whose text went on (their last line is full)
     take the first blocks of the new page, in column order; pdftotext may print the first
     cell of the next row (a 変更日 at the top left) before them; a row that starts after the
-    cells went on is in reading order and ends what was owed."""
+    cells went on is in reading order and ends what was owed. ``whole(cell, column)`` tells a
+    cell that is complete whatever its last line (a change item that ends on a place)."""
     width = _column_width(cells)
     rows: list[list[_Cell]] = []
     owed: list[_Cell] = []
@@ -2139,7 +2140,9 @@ def _group_rows(cells: list[_Cell], starts_row) -> list[list[_Cell]]:
     paid = False  # a block of this page went to an owed cell
     for cell in cells:
         if cell.pieces[0].page_break and rows:
-            owed = [c for c in rows[-1][-_MAX_COLUMNS:] if len(c.pieces) > 1 and _goes_on(c, width)]
+            first = max(0, len(rows[-1]) - _MAX_COLUMNS)
+            owed = [c for index, c in enumerate(rows[-1][first:], first) if len(c.pieces) > 1 and _goes_on(c, width)
+                    and not (whole and whole(c, index))]
             paid = False
         if owed and held is None and paid and starts_row(cell, rows):
             owed = []
@@ -2174,7 +2177,10 @@ def _change_rows(cells: list[_Cell], parallel: bool = False) -> list[tuple[list[
     out: list[tuple[list[str], Where]] = []
     if header:
         out.append((list(_CHANGE_COLUMNS), header[0].pieces[0].where))
-    for row in _group_rows(body, starts_row):
+    def whole(cell: _Cell, column: int) -> bool:
+        return column == 1 and _ends_on_place(cell.text)  # the 項目 names a place: it ends there
+
+    for row in _group_rows(body, starts_row, whole):
         out.append((_change_cells(row, parallel), row[0].pieces[0].where))
     return out
 
