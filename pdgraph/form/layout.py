@@ -1787,12 +1787,16 @@ class _Cell:
         return join_pieces(self.pieces)
 
 
-def _cells(pieces: list[Piece], column_names: bool = False) -> list[_Cell]:
+def _cells(pieces: list[Piece], column_names: bool = False, dates: bool = False) -> list[_Cell]:
     """Cells of a table in "lines" layout: runs of lines between blank lines or page breaks;
-    with ``column_names`` (a 別紙 table) a column name ("No.", "移転先") is a cell of its own."""
+    with ``column_names`` (a 別紙 table) a column name ("No.", "移転先") is a cell of its own,
+    with ``dates`` (変更箇所) a line that is a date (the next row's 変更日, printed right under
+    the end of a cell) is one."""
     cells: list[_Cell] = []
     for piece in pieces:
-        if not cells or piece.gap or piece.page_break or (column_names and _HEADER_WORD.match(fold(piece.text.strip()))):
+        text = fold(piece.text.strip())
+        if (not cells or piece.gap or piece.page_break or (column_names and _HEADER_WORD.match(text))
+                or (dates and _DATE.match(text))):
             cells.append(_Cell([piece]))
         else:
             cells[-1].pieces.append(piece)
@@ -1830,7 +1834,7 @@ def _table_rows(table: Table, layout: Layout) -> tuple[str, list[tuple[list[str]
     if layout == "lines" and not any(p.gap for p in table.pieces[1:]):
         layout = "pages"  # no blank line parts its cells (pdftotext -raw): rebuilt from the words, as in page lines
     if layout == "lines":
-        cells = _cells(table.pieces, column_names=table.mode == "recipients")
+        cells = _cells(table.pieces, column_names=table.mode == "recipients", dates=table.mode == "changes")
     else:
         changes = table.mode == "changes"
         cells = _page_cells(_tokens(table.pieces, not changes), _CHANGE_ANCHOR if changes else _NUMBER_ANCHOR, not changes)
@@ -2211,6 +2215,13 @@ def _change_cells(row: list[_Cell], parallel: bool = False) -> list[str]:
     if timing_at is None and len(head) > 2:
         head, tail = head[:2], head[2:] + tail
     before, after = _before_after(head)
+    if not parallel and not before and after and len(tail) > 1:
+        # pdftotext printed a short 変更前 after the 説明: it opens with the words of 変更後 (the
+        # same item, before and after the change), never with those of an explanation
+        late = next((t for t in tail[1:] if _same_opening(t, after)), None)
+        if late is not None:
+            before = late
+            tail = [t for t in tail if t is not late]
     if parallel and before and after:
         opening = after.split(" ")[0]
         last = item.rsplit(" ", 1)[-1] if " " in item else ""
@@ -2223,6 +2234,12 @@ def _change_cells(row: list[_Cell], parallel: bool = False) -> list[str]:
 
 
 _CIRCLED_START = re.compile(r"[\u2460-\u2473]\S")
+_OPENING_CHARS = 8
+
+
+def _same_opening(one: str, other: str) -> bool:
+    a, b = _squeeze(fold(one)), _squeeze(fold(other))
+    return len(a) >= _OPENING_CHARS and a[:_OPENING_CHARS] == b[:_OPENING_CHARS]
 
 
 def _cell_words(cells: list[_Cell]) -> list[tuple[str, str]]:
