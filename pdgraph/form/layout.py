@@ -316,7 +316,8 @@ def _uncolumn(strips: list[Strip]) -> list[Strip]:
 
 
 def _line_pages(text: str) -> list[list[Strip]]:
-    """Source lines grouped by page: at form feeds, else after page-number lines."""
+    """Source lines grouped by page: at form feeds, else after page-number lines (a web
+    page's "ページの先頭へ" links left out)."""
     pages: list[list[Strip]] = [[]]
     has_feeds = "\f" in text
     for number, line in enumerate(text.split("\n"), 1):
@@ -327,6 +328,8 @@ def _line_pages(text: str) -> list[list[Strip]]:
                 pages[-1].append(Strip(number, column, before))
             column += len(before) + 1
             pages.append([])
+        if _TOP_LINK_LINE.match(line):
+            continue  # web furniture between pages: it would hide the running header under it
         pages[-1].append(Strip(number, column, line))
         if not has_feeds and _PAGE_NUMBER.match(line):
             pages.append([])
