@@ -3,13 +3,17 @@
 pdgraph reads text whose form rows are cells: one row per line, label cell TAB
 value cell. PDF text has no cells: ``pdftotext`` puts a label alone on its line
 and its value on the following lines (wrapped at the cell width, sometimes
-reordered), and document-sharing sites publish a whole page as one line. This
-module finds the labels of the official form (様式) in such text and puts every
-value back beside its label:
+reordered), ``pdftotext -raw`` and web copies put the value beside its label,
+``pdftotext -layout`` sets cells side by side with spaces, and document-sharing
+sites publish a whole page as one line. This module finds the labels of the
+official form (様式) in such text and puts every value back beside its label:
 
     text --detect_layout--> "cells" (returned unchanged) | "lines" | "pages"
+         --without_site_footer--> the text up to a web site's closing block
          --split_pages--> pages without running headers / page numbers
+                          (-layout cells put back in cell order)
          --segments--> label hits and content pieces, in reading order
+                       (labels that open a line; alone, or with the value beside them)
          --assemble--> form rows, annex tables rebuilt by their columns
          --> Relaid: one RelaidLine per row, with the source line it came from
 
