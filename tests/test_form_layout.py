@@ -458,3 +458,32 @@ def test_list_numbering_splits_only_a_value_that_opens_with_item_1() -> None:
     assert split_enumeration("(1)甲(2)乙(3)丙") == "(1)甲<br>(2)乙<br>(3)丙"
     assert split_enumeration("番号法第9条第1項 別表第一の2.項") == "番号法第9条第1項 別表第一の2.項"
     assert split_enumeration("1. 甲 3. 乙") == "1. 甲 3. 乙"  # no item 2: not a list
+
+
+# --------------------------------------------------------------------------- text utilities (properties)
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pdgraph.form.layout import display_width, fold, heal_numbers, split_enumeration
+
+_FORM_TEXT = st.lists(st.sampled_from(list("12345 .()（）①②③介護保険システム、。[]□■\n") + ["<br>"]),
+                      max_size=60).map("".join)
+
+
+@given(st.text(max_size=80))
+def test_display_width_counts_each_character_one_or_two_columns(text: str) -> None:
+    import unicodedata
+    assert display_width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    assert len(fold(text)) == len(text)  # folding keeps every offset (provenance maps back)
+
+
+@given(_FORM_TEXT)
+def test_split_enumeration_only_adds_line_breaks(value: str) -> None:
+    split = split_enumeration(value)
+    assert re.sub(r"\s|<br>", "", split) == re.sub(r"\s|<br>", "", value)
+
+
+@given(_FORM_TEXT)
+def test_heal_numbers_only_removes_spaces(value: str) -> None:
+    assert heal_numbers(value).replace(" ", "") == value.replace(" ", "")
