@@ -5,7 +5,7 @@ Tables of (label pattern, handler) per block (システムk, 委託事項k, 提�
 sub-section of I and II; `find_handler` picks the handler for a label in the current
 `Context`, `fields_from` finds the first labelled cell of a row and hands it its value. Also
 the option readers the handlers share (`choices_with_other`) and the lists written in one
-cell (`split_listed_names`, the 基礎項目評価書's listed files and systems).
+cell (`split_listed_names`, `listed_system_names`: the 基礎項目評価書's listed files and systems).
 """
 from __future__ import annotations
 
