@@ -20,9 +20,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pdgraph.cli import main
 from pdgraph.conformance import validate_paths
+from pdgraph.extract.fields import listed_system_names, split_listed_names
 from pdgraph.extract.machine import extract
 from pdgraph.graph.facts import facts_from_graph
 from pdgraph.graph.mapping import assessment_graph
@@ -147,6 +150,32 @@ def test_stacked_header_labels_do_not_take_each_other_as_value():
     text = "特定個人情報保護評価書(基礎項目評価書)\n評価書番号\n評価書名\n桜台市 児童手当事務 基礎項目評価書\n"
     assessment = extract(decode(text.encode("utf-8"), "stacked.txt"))
     assert assessment.number != "評価書名"
+
+
+_WORD = st.text(alphabet="児童手当住民税宛名統合中間連携台帳情報番号管理国民年金", min_size=1, max_size=8)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=6), st.sampled_from(["、", ",", "\n", "<br>", "  "]))
+def test_listed_names_split_on_their_separators(words, separator):
+    names = [word + "ファイル" for word in words]
+    assert split_listed_names(separator.join(names)) == names
+
+
+@given(st.lists(_WORD, min_size=1, max_size=6))
+def test_listed_names_split_on_their_numbering(words):
+    names = [word + "システム" for word in words]
+    assert split_listed_names(" ".join(f"{i}.{name}" for i, name in enumerate(names, 1))) == names
+    assert split_listed_names(" ".join(f"({i}) {name}" for i, name in enumerate(names, 1))) == names
+    assert split_listed_names(" ".join(f"( {i} ) {name}" for i, name in enumerate(names, 1))) == names
+
+
+@given(st.lists(_WORD, min_size=2, max_size=4), _WORD)
+def test_a_middle_dot_lists_systems_only_between_system_names(words, tail):
+    systems = [word + "システム" for word in words]
+    assert listed_system_names("・".join(systems)) == systems
+    one = "・".join(systems) + "・" + tail + "プラットフォーム"  # a part that is no system's name
+    assert listed_system_names(one) == [one]
+    assert listed_system_names(f"{systems[0]}({'、'.join(words)})") == [f"{systems[0]}({'、'.join(words)})"]
 
 
 # --------------------------------------------------------------------------- renderings

@@ -170,9 +170,11 @@ def split_listed_names(value: str, separators: str = "、,") -> list[str]:
     """Names listed in one cell: one per line (<br>, </p>, </li>, a tab) or per enumerator
     (①, (1), 1., 1)), or separated by one of ``separators`` or by two spaces or more, never
     inside parentheses."""
-    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|\t|[\u2460-\u2473]", value, flags=re.I)
-    splitter = re.compile(rf"[{re.escape(separators)}]|\s{{2,}}|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*")
-    names = (name for line in lines for name in splitter.split(_mask_parentheses(clean(line))))
+    # lines and runs of two spaces or more are split before clean() collapses the spaces
+    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|\t|[\u2460-\u2473]|(?:[ \u3000\xa0]|&nbsp;){2,}", value, flags=re.I)
+    splitter = re.compile(rf"[{re.escape(separators)}]|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*")
+    numbered = (re.sub(r"\(\s*(\d+)\s*\)", r"(\1)", clean(line)) for line in lines)  # "( 1 )" is numbering
+    names = (name for line in numbered for name in splitter.split(_mask_parentheses(line)))
     return [name.translate(str.maketrans(_UNMASK)).strip() for name in names if name and name.strip()]
 
 
