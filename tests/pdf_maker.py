@@ -12,8 +12,11 @@ usage: python tests/pdf_maker.py OUT.pdf     (writes the demo document below, re
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -88,6 +91,46 @@ def _flowables(item: Item, width: float) -> list:
     table = Table(data, colWidths=widths, splitInRow=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [table, Spacer(0, 6)]
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"</?(?:p|br|li)\b[^>]*>", re.I)
+
+
+def _cell_markup(cell: str) -> str:
+    """A converted cell (HTML fragments, entities) as reportlab paragraph markup: one line per
+    <p>/<br>/<li>, other tags dropped, the text escaped (<選択肢> is text, not a tag)."""
+    lines = [html.unescape(_TAG.sub("", part)).strip() for part in _BREAK.split(cell)]
+    return "<br/>".join(escape(line) for line in lines if line)
+
+
+def items_from_cells(text: str) -> list[Item]:
+    """The items of a document written in the cell layout of examples/*.txt: tab-separated rows
+    become ruled tables (a new table where the number of cells changes), other lines paragraphs
+    (Markdown heading marks dropped). So one purpose-built document gives its PDF."""
+    items: list[Item] = []
+    rows: list[list[str]] = []
+
+    def close() -> None:
+        if rows:
+            items.append(Grid(list(rows)))
+            rows.clear()
+
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            close()
+            items.append(Text(_cell_markup(line.lstrip("#").strip())))
+            continue
+        cells = line.split("\t")
+        while len(cells) > 1 and not cells[-1].strip():
+            cells.pop()
+        if rows and len(rows[-1]) != len(cells):
+            close()
+        rows.append([_cell_markup(cell) for cell in cells])
+    close()
+    return items
 
 
 DEMO_TITLE = "練馬区 介護保険事務 重点項目評価書"

@@ -1,6 +1,7 @@
 """Shape cases: a small document in (tests/fixtures/validate/base.txt, edited), exactly the listed findings out.
 
-The cases live in tests/fixtures/validate/cases.yaml; the helpers here (load the
+The cases live in tests/fixtures/validate/cases.yaml (base.txt, a 重点項目評価書, unless a case
+names another base: base_kiso.txt, a 基礎項目評価書); the helpers here (load the
 cases, apply their edits, find expected lines) are also used by the engine and
 mutation tests.
 """
@@ -66,10 +67,13 @@ class Case:
 
 def load_cases() -> list[Case]:
     spec = yaml.safe_load((CASES_DIR / "cases.yaml").read_text(encoding="utf-8"))
-    base = (CASES_DIR / spec["base"]).read_text(encoding="utf-8")
+    bases: dict[str, str] = {}
     cases = []
     for raw in spec["cases"]:
-        text = apply_edits(base, raw["edits"])
+        name = raw.get("base", spec["base"])  # a case may start from another base document
+        if name not in bases:
+            bases[name] = (CASES_DIR / name).read_text(encoding="utf-8")
+        text = apply_edits(bases[name], raw["edits"])
         expect = [(e["shape"], e["severity"], line_of(text, e["line_of"]), e.get("value", ...))
                   for e in raw["expect"]]
         cases.append(Case(raw["id"], raw["shapes"], text, expect))

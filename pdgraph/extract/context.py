@@ -56,6 +56,7 @@ class Context:
     file_counter: int = 0
     last_field: tuple | None = None  # (handler, raw value) of the last option field read
     seen: set[str] = field(default_factory=set)
+    basic_form: bool = False  # the form is the 基礎項目評価書 (様式2): by its heading, stamp or sections
 
     def close_blocks(self) -> None:
         self.system = self.item = self.flow = None

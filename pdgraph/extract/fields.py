@@ -5,7 +5,7 @@ Tables of (label pattern, handler) per block (システムk, 委託事項k, 提�
 sub-section of I and II; `find_handler` picks the handler for a label in the current
 `Context`, `fields_from` finds the first labelled cell of a row and hands it its value. Also
 the option readers the handlers share (`choices_with_other`) and the lists written in one
-cell (`split_listed_names`, the 基礎項目評価書's listed files and systems).
+cell (`split_listed_names`, `listed_system_names`: the 基礎項目評価書's listed files and systems).
 """
 from __future__ import annotations
 
@@ -150,19 +150,57 @@ def _affair(a, c, row, value):
     a.affair, a.affair_line = clean(value), row.line
 
 
-def split_listed_names(value: str, separators: str = "、,・") -> list[str]:
+_MASK = {ch: chr(0xE000 + i) for i, ch in enumerate("、,・ ")}
+_UNMASK = {v: k for k, v in _MASK.items()}
+
+
+def _mask_parentheses(text: str) -> str:
+    """Separators inside (…) masked, so that "宛名システム(住基、税)" stays one name."""
+    depth, out = 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        out.append(_MASK.get(ch, ch) if depth else ch)
+    return "".join(out)
+
+
+def split_listed_names(value: str, separators: str = "、,") -> list[str]:
     """Names listed in one cell: one per line (<br>, </p>, </li>, a tab) or per enumerator
-    (①, (1), 1., 1)), or separated by one of ``separators`` or by two spaces or more."""
-    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|\t|[\u2460-\u2473]", value, flags=re.I)
-    splitter = re.compile(rf"[{re.escape(separators)}]|\s{{2,}}|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*")
-    return [name.strip() for line in lines for name in splitter.split(clean(line)) if name and name.strip()]
+    (①, (1), 1., 1)), or separated by one of ``separators`` or by two spaces or more, never
+    inside parentheses."""
+    # lines and runs of two spaces or more are split before clean() collapses the spaces
+    lines = re.split(r"<br\s*/?>|</(?:p|li|div)>|\n|\t|[\u2460-\u2473]|(?:[ \u3000\xa0]|&nbsp;){2,}", value, flags=re.I)
+    splitter = re.compile(rf"[{re.escape(separators)}]|(?:^|\s)(?:\d+\s*[.)]|\(\s*\d+\s*\))\s*")
+    numbered = (re.sub(r"\(\s*(\d+)\s*\)", r"(\1)", clean(line)) for line in lines)  # "( 1 )" is numbering
+    names = (name for line in numbered for name in splitter.split(_mask_parentheses(line)))
+    return [name.translate(str.maketrans(_UNMASK)).strip() for name in names if name and name.strip()]
+
+
+# The end of a system's name ("…システム", "…サーバー", "…基盤"): "A・B" lists two systems only
+# when both parts end so; "中間サーバー・プラットフォーム" is one system.
+_SYSTEM_NAME_END = re.compile(r"(?:システム|サーバー?|基盤|端末|ネットワーク|データベース|DB)(?:\([^()]*\))?$")
+
+
+def listed_system_names(value: str) -> list[str]:
+    """The systems listed in one cell (基礎項目評価書 I 1. ③): split as `split_listed_names`, and
+    on ・ where every part is itself a system's name."""
+    names = []
+    for name in split_listed_names(value):
+        parts = [part.strip() for part in _mask_parentheses(name).split("・")]
+        if len(parts) > 1 and all(_SYSTEM_NAME_END.search(part) for part in parts):
+            names.extend(part.translate(str.maketrans(_UNMASK)) for part in parts)
+        else:
+            names.append(name)
+    return names
 
 
 def listed_files(a, c, row, value):
     """基礎項目評価書 I.2 特定個人情報ファイル名: name-only files (the form has no II overview of them).
 
     Names are split on lines, enumerators and 、 / , only: a ・ can be part of a file's name."""
-    for name in split_listed_names(value, "、,"):
+    for name in split_listed_names(value):
         name = file_name(name)
         if name:
             new_file(a, c, row.line)
@@ -174,8 +212,7 @@ def _listed_systems(a, c, row, value):
     """基礎項目評価書 I.1 ③システムの名称: the systems as a list in one cell (no ③接続 item)."""
     if a.systems is None:
         a.systems = []
-    names = split_listed_names(value)
-    for name in names:
+    for name in listed_system_names(value):
         a.systems.append(System(index=len(a.systems) + 1, line=row.line, name=clean_system_name(name),
                                 raw_name=name.strip(), kind=system_kind(name)))
     a.sections_seen.add("systems")

@@ -62,7 +62,12 @@ def extract(source: SourceText) -> Assessment:
 _FORM_STAMP = re.compile(r"[\[【]\s*((?:平成|令和)\s*(?:\d+|元)\s*年\s*\d+\s*月\s*様式\s*\d+)\s*[\]】]")
 
 
-def _form_stamp(a: Assessment, row: Row) -> bool:
+# The 様式 number names the form: 様式2 基礎項目評価書, 様式3 重点項目評価書, 様式4 全項目評価書
+# (様式1 is the 計画管理書, not an assessment).
+_FORM_KINDS = {"2": "基礎項目評価書", "3": "重点項目評価書", "4": "全項目評価書"}
+
+
+def _form_stamp(a: Assessment, c: Context, row: Row) -> bool:
     """Record the 様式 stamp (once); True when the row held nothing else."""
     stamp = _FORM_STAMP.search(row.text)
     if not stamp:
@@ -70,11 +75,33 @@ def _form_stamp(a: Assessment, row: Row) -> bool:
     if a.form_version is None:
         a.form_version = re.sub(r"\s+", "", stamp.group(1)).replace("月様式", "月 様式")
         a.form_version_line = row.line
+        c.basic_form = c.basic_form or _stamp_kind(a.form_version) == "基礎項目評価書"
     return not _FORM_STAMP.sub("", row.text).strip()
 
 
+def _stamp_kind(form_version: str | None) -> str | None:
+    number = re.search(r"様式\s*(\d+)$", form_version or "")
+    return _FORM_KINDS.get(number.group(1)) if number else None
+
+
+# Major sections by their title: the 基礎項目評価書's II しきい値判断項目 and III しきい値判断結果 (its I is
+# 関連情報, where the others have 基本情報), and the risk measures of every kind.
+_MAJOR_SECTIONS = (("しきい値判断項目", "threshold"), ("しきい値判断結果", "threshold_result"), ("リスク対策", "risk_measures"))
+_BASIC_MAJORS = ("関連情報", "しきい値判断")
+
+
+def _major_heading(a: Assessment, c: Context, major: str, title: str) -> None:
+    c.major = major
+    c.sub, c.annex_mode, c.annex = None, None, None
+    c.close_blocks()
+    c.basic_form = c.basic_form or title.startswith(_BASIC_MAJORS)
+    for words, section in _MAJOR_SECTIONS:
+        if words in title:
+            a.sections_seen.add(section)
+
+
 def _dispatch(a: Assessment, c: Context, rows: list[Row], position: int, row: Row) -> None:
-    if _form_stamp(a, row):
+    if _form_stamp(a, c, row):
         return
     first = row.first
     if c.pending is not None:
@@ -99,9 +126,7 @@ def _dispatch(a: Assessment, c: Context, rows: list[Row], position: int, row: Ro
         return
     major = _MAJOR.match(first)
     if major and (row.heading or len(first) < 60):
-        c.major = major.group(1)
-        c.sub, c.annex_mode, c.annex = None, None, None
-        c.close_blocks()
+        _major_heading(a, c, major.group(1), first[major.end(1):].strip())
         return
     annex = annex_heading(first)
     if annex:
@@ -168,6 +193,9 @@ def _set_header(a: Assessment, label: str, value: str, line: int) -> None:
         a.published = parse_date(value)
 
 
+_HEADER_LABELS = ("評価書番号", "評価書名", "評価実施機関名", "公表日")
+
+
 def _take_pending(a: Assessment, c: Context, row: Row) -> bool:
     """Values written on the line after their label (公表日, 評価実施機関名, ファイル名)."""
     label, c.pending = c.pending, None
@@ -175,7 +203,9 @@ def _take_pending(a: Assessment, c: Context, row: Row) -> bool:
         return row.line == c.pending_line
     if row.heading or _MAJOR.match(row.first) or annex_heading(row.first) or row.first == "項目一覧":
         return False  # the value is blank; this row is the next item
-    if label in ("評価書番号", "評価書名", "評価実施機関名", "公表日"):
+    if label in _HEADER_LABELS:
+        if label_of(row.first) in _HEADER_LABELS:
+            return False  # stacked labels (評価書番号 / 評価書名): this row is the next label
         _set_header(a, label, row.first, row.line)
         return True
     if label == "file_name" and c.file is not None:
@@ -230,6 +260,7 @@ def _subsection(a: Assessment, c: Context, rows: list[Row], position: int, row: 
     if any(marker in title for marker in _III_MARKERS) or risk_flag:
         c.major, c.sub = "III", None
         c.close_blocks()
+        a.sections_seen.add("risk_measures")
         return True
     for key, pattern in _SUBSECTIONS:
         if pattern.match(title):
@@ -250,7 +281,7 @@ def _subsection(a: Assessment, c: Context, rows: list[Row], position: int, row: 
                 c.file.name = file_name(clean(value[0]))
             else:
                 c.pending = "file_name"
-        elif a.kind == "基礎項目評価書" and c.major == "I":
+        elif c.major in (None, "I") and _basic_form(a, c, rows, position, number):
             c.sub = "listed_files"  # a 基礎 has no II file overview: I 2. names its files
             value = row.value_after(0)
             if value:
@@ -306,6 +337,17 @@ def _starts_file_block(c: Context, rows: list[Row], position: int, number: int) 
     if c.major == "II":
         return True
     return number == 1 and following.startswith("基本情報")
+
+
+def _basic_form(a: Assessment, c: Context, rows: list[Row], position: int, number: int) -> bool:
+    """Is this I 'N. 特定個人情報ファイル名' the 基礎項目評価書's list of files? The kind heading (or the
+    title) decides; without them the 様式2 stamp, the 基礎's own section titles, or its numbering: '2. ファイル名'
+    followed by '3. 個人番号の利用' (the other forms have I 3. followed by 4. 取り扱う理由)."""
+    kind = a.kind or next((kind for kind in ASSESSMENT_KINDS if kind in (a.title or "")), None)
+    if kind is not None:
+        return kind == "基礎項目評価書"
+    following = _next_subsection_title(rows, position) or ""
+    return c.basic_form or (number == 2 and following.startswith("個人番号の利用"))
 
 
 def _section_row(a: Assessment, c: Context, row: Row) -> None:
@@ -405,6 +447,8 @@ def _finish(a: Assessment) -> None:
     if a.kind is None and a.title:
         a.kind = next((kind for kind in ASSESSMENT_KINDS if kind in a.title), None)
         a.kind_line = a.header_line if a.kind else None
+    if a.kind is None and _stamp_kind(a.form_version):  # heading and title lost, the 様式 stamp says it
+        a.kind, a.kind_line = _stamp_kind(a.form_version), a.form_version_line
     annexes = {annex.label: annex for annex in a.annexes}
     for file in a.files:
         for flows in (file.provisions, file.transfers):

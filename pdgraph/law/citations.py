@@ -272,6 +272,9 @@ _TABLE = re.compile(r"別表\s*(?:第?\s*([一二12])(?![0-9〇一二三四五�
 _COLUMN = re.compile(rf"第{_N}欄")
 _LEVEL_RE = re.compile(rf"(第)?({_N}(?:の{_N})*)(条|項|号)((?:の{_N})*){_KANJI_END}")
 _ROW_RE = re.compile(rf"(?:第)?({_BN})(?:の?項)?(?![条号欄]){_NUM_END}")
+# A row written as an item right after its table or in its row list ("別表第一 第56号及び第57号"):
+# a 別表 has 項 (rows), not 号.
+_TABLE_ITEM_ROW = re.compile(rf"第({_BN})号{_NUM_END}")
 _NUMBER = re.compile(rf"{_N}")
 _WORD_CHAR = re.compile(rf"[{_WORD}]")
 _SPACE = re.compile(r"\s+")
@@ -412,8 +415,8 @@ class _Lexer:
 
     def _law(self) -> bool:
         """A law name: 同法, a name followed by an article, or a known alias on its own."""
-        if self.prev_word:
-            return False  # inside a word of unrecognised text (練馬区行政手続…)
+        if self.prev_word or (self.parser.after_table and self.text.startswith("の", self.pos)):
+            return False  # inside a word of unrecognised text (練馬区行政手続…), or 別表第二の…
         if self.text.startswith("同法", self.pos):
             if self.parser.law is not None:
                 self.parser.set_law(self.parser.law)
@@ -425,7 +428,8 @@ class _Lexer:
         if same:
             self.parser.set_law(self.parser.based_on_previous(same.group("unit"), same.group("rest")) or same.group(0))
             return self._advance(same.end())
-        generic = None if self._match(_LEVEL_RE) else self._match(_GENERIC_LAW)  # "第19条…" is no name
+        # "第19条…" and "別表第二の26の項及び…" are no law's name
+        generic = None if self._match(_LEVEL_RE) or self._match(_TABLE) else self._match(_GENERIC_LAW)
         m = self._match(_BASED_ORDINANCE) or generic or self._match(_KNOWN_LAW) or self._match(_MUNICIPAL_ORDINANCE)
         if not m:
             return False
@@ -468,7 +472,7 @@ class _Lexer:
         parser = self.parser
         if not parser.row_mode:
             return False
-        m = self._match(_ROW_RE)
+        m = self._match(_ROW_RE) or (self._match(_TABLE_ITEM_ROW) if parser.after_table or (parser.table_rows and parser.after_sep) else None)
         if not m:
             return False
         try:
@@ -527,11 +531,15 @@ def _dedupe(atoms: list[Atom]) -> list[Atom]:
 
 
 _HYPHEN_BRANCH = re.compile(r"(?<=[0-9])\s*[-‐‑–−－]\s*(?=[0-9])")
+# A list enumerator ("1.番号法第9条… 2.行政手続…", "1)…"): at the start or after a space, a
+# number with a full stop or a closing parenthesis before the next word. It separates citations;
+# read as a number it would be a 別表 row ("別表第一の56の項 2.") or part of a law name (".番号法").
+_ENUMERATOR = re.compile(r"(?:^|(?<=[\s、。]))[0-9]{1,2}\s*[.)](?=\s*[^\s0-9.)])")
 
 
 def _parse(text: str | None) -> list[tuple[Atom, str]]:
     # "16-2の項" is written for "16の2の項": a hyphen between digits is an の branch.
-    return _Lexer(_HYPHEN_BRANCH.sub("の", clean(text))).run()
+    return _Lexer(_ENUMERATOR.sub("、", _HYPHEN_BRANCH.sub("の", clean(text)))).run()
 
 
 def parse_citations(text: str | None) -> list[Atom]:
