@@ -31,6 +31,7 @@ import queue as queue_module
 import re
 import statistics
 import time
+from bisect import bisect_left
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -52,7 +53,7 @@ class PdfLine:
     """One output line: a table row (cells left to right) or one paragraph of free text."""
 
     page: int  # 1-based page the line starts on
-    line: int  # 1-based line number on that page
+    line: int  # 1-based line of text on that page where it starts (running heads counted)
     cells: tuple[str, ...]
 
     @property
@@ -183,6 +184,7 @@ class Block:
     first: TextLine | None = None  # free text: first and last line and the edge it wraps
     last: TextLine | None = None  # at, to join a paragraph cut by a page break
     right_edge: float = 0.0
+    line: int = 0  # line of text on the page where the block starts (see `page_line_numbers`)
 
     @property
     def is_row(self) -> bool:
@@ -552,6 +554,11 @@ def assign_glyphs(glyphs: Sequence[Glyph], cells: Sequence[Cell], bucket: float 
 
 def text_lines(glyphs: Sequence[Glyph]) -> list[TextLine]:
     """Group glyphs into lines (vertical overlap with the line so far), top to bottom."""
+    return [TextLine.of(line) for line in _glyph_lines(glyphs)]
+
+
+def _glyph_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
+    """The glyphs of each line (see `text_lines`), lines of spaces only left out."""
     lines: list[list[Glyph]] = []
     extent: list[tuple[float, float]] = []
     for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
@@ -564,7 +571,7 @@ def text_lines(glyphs: Sequence[Glyph]) -> list[TextLine]:
                 continue
         lines.append([g])
         extent.append((g.top, g.bottom))
-    return [TextLine.of(line) for line in lines if any(not g.text.isspace() for g in line)]
+    return [line for line in lines if any(not g.text.isspace() for g in line)]
 
 
 def _line_text(glyphs: Sequence[Glyph]) -> str:
@@ -704,11 +711,28 @@ def _padding(cell: Cell, lines: Sequence[TextLine]) -> float:
 # ================================================================ one page (pure)
 
 def page_blocks(page: RawPage) -> list[Block]:
-    """Table rows and free-text paragraphs of a page, top to bottom."""
+    """Table rows and free-text paragraphs of a page, top to bottom, each with its line on the page."""
     cells = find_cells(*outer_rules(page.hrules, page.vrules))
     free = assign_glyphs(page.glyphs, cells)
     blocks = _row_blocks(cells) + _free_blocks(text_lines(free), _body_right(page, free))
-    return sorted(blocks, key=lambda b: (b.top, b.edges[:1] or (0.0,)))
+    blocks.sort(key=lambda b: (b.top, b.edges[:1] or (0.0,)))
+    return [replace(b, line=n) for b, n in zip(blocks, page_line_numbers(page.glyphs, blocks))]
+
+
+def page_line_numbers(glyphs: Sequence[Glyph], blocks: Sequence[Block]) -> list[int]:
+    """The line of text on the page where each block starts, as a reader counts the lines of the
+    page from the top (every glyph of the page, running heads and all, cells side by side on one
+    line): 1 + the lines wholly above the block's highest glyph (above its top if it is empty)."""
+    bottoms = sorted(max(g.bottom for g in line) for line in _glyph_lines(glyphs))
+    numbers = []
+    for block in blocks:
+        if block.is_row:
+            inked = [g for c in block.cells for g in c.glyphs if not g.text.isspace()]
+        else:
+            inked = [g for g in block.first.glyphs if not g.text.isspace()] if block.first else []
+        y = min(g.cy for g in inked) if inked else block.top
+        numbers.append(bisect_left(bottoms, y) + 1)
+    return numbers
 
 
 def _row_blocks(cells: Sequence[Cell]) -> list[Block]:
@@ -873,9 +897,5 @@ def merge_page_breaks(pages: Sequence[Sequence[Block]]) -> list[tuple[int, Block
 
 
 def number_lines(blocks: Sequence[tuple[int, Block]]) -> list[PdfLine]:
-    counters: Counter = Counter()
-    lines = []
-    for page, block in blocks:
-        counters[page] += 1
-        lines.append(PdfLine(page, counters[page], block.texts()))
-    return lines
+    """Output lines with the page and the line on that page where each block starts."""
+    return [PdfLine(page, block.line or 1, block.texts()) for page, block in blocks]
