@@ -19,6 +19,10 @@ The reader rebuilds the cells from the ruling lines, not from text spacing:
    A row cut by a page break (same column edges; a rule missing at the cut, or a cell
    emptied on the new page) is rebuilt from both fragments' glyphs before its text is read;
    a paragraph cut by a page break is joined too.
+5. Each output line keeps the page and the line of text on that page where it starts, counted
+   from the top as a reader counts them (running heads included, blank space not): the line
+   ``pdftotext -layout`` prints there once its blank lines are dropped. It is shown as
+   ``file.pdf:p12:L7`` wherever pdgraph cites a fact.
 
 PDFium through pypdfium2 (Apache-2.0 / BSD-3-Clause) is the only dependency. It is imported
 when a PDF is read, so the pure layout functions below can be tested without it.
@@ -554,11 +558,6 @@ def assign_glyphs(glyphs: Sequence[Glyph], cells: Sequence[Cell], bucket: float 
 
 def text_lines(glyphs: Sequence[Glyph]) -> list[TextLine]:
     """Group glyphs into lines (vertical overlap with the line so far), top to bottom."""
-    return [TextLine.of(line) for line in _glyph_lines(glyphs)]
-
-
-def _glyph_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
-    """The glyphs of each line (see `text_lines`), lines of spaces only left out."""
     lines: list[list[Glyph]] = []
     extent: list[tuple[float, float]] = []
     for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
@@ -571,7 +570,7 @@ def _glyph_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
                 continue
         lines.append([g])
         extent.append((g.top, g.bottom))
-    return [line for line in lines if any(not g.text.isspace() for g in line)]
+    return [TextLine.of(line) for line in lines if any(not g.text.isspace() for g in line)]
 
 
 def _line_text(glyphs: Sequence[Glyph]) -> str:
@@ -723,7 +722,7 @@ def page_line_numbers(glyphs: Sequence[Glyph], blocks: Sequence[Block]) -> list[
     """The line of text on the page where each block starts, as a reader counts the lines of the
     page from the top (every glyph of the page, running heads and all, cells side by side on one
     line): 1 + the lines wholly above the block's highest glyph (above its top if it is empty)."""
-    bottoms = sorted(max(g.bottom for g in line) for line in _glyph_lines(glyphs))
+    bottoms = sorted(_line_bottoms(glyphs))
     numbers = []
     for block in blocks:
         if block.is_row:
@@ -733,6 +732,23 @@ def page_line_numbers(glyphs: Sequence[Glyph], blocks: Sequence[Block]) -> list[
         y = min(g.cy for g in inked) if inked else block.top
         numbers.append(bisect_left(bottoms, y) + 1)
     return numbers
+
+
+def _line_bottoms(glyphs: Sequence[Glyph]) -> list[float]:
+    """Bottom of each line of text of the page, lines grouped as `text_lines` groups them; only
+    the vertical extents of the inked glyphs matter, so each distinct extent is taken once."""
+    extents = sorted({(g.top, g.bottom) for g in glyphs if not g.text.isspace()},
+                     key=lambda e: (e[0] + e[1]) / 2)
+    bottoms: list[float] = []
+    top = bottom = 0.0
+    for g_top, g_bottom in extents:
+        if bottoms and min(bottom, g_bottom) - max(top, g_top) >= 0.5 * min(bottom - top, g_bottom - g_top):
+            top, bottom = min(top, g_top), max(bottom, g_bottom)
+            bottoms[-1] = bottom
+        else:
+            top, bottom = g_top, g_bottom
+            bottoms.append(bottom)
+    return bottoms
 
 
 def _row_blocks(cells: Sequence[Cell]) -> list[Block]:
