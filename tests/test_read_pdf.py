@@ -14,13 +14,14 @@ from pdgraph.read.pdf import (
 def test_demo_round_trip(tmp_path):
     result = read_pdf(make_pdf(tmp_path / "demo.pdf", demo_items(), header=DEMO_TITLE))
     assert result.pages == 2
+    # (page, line of text on the page where the row starts: the running head is line 1)
     assert [(line.page, line.line, line.cells) for line in result.lines] == [
-        (1, 1, ("特定個人情報保護評価書(重点項目評価書)",)),
-        (1, 2, ("①事務の名称", "介護保険事務")),
-        (1, 3, ("②事務の内容 ※", LONG)),  # wrapped over four lines, joined without spaces
-        (2, 1, ("2. 特定個人情報ファイルを取り扱う事務において使用するシステム",)),
-        (2, 2, ("③他のシステムとの接続", "[ ○ ] 情報提供ネットワークシステム [ ] 庁内連携システム ■ 宛名システム等 □ 税務システム")),
-        (2, 3, ("公表日", "令和3年7月26日")),
+        (1, 2, ("特定個人情報保護評価書(重点項目評価書)",)),
+        (1, 3, ("①事務の名称", "介護保険事務")),
+        (1, 4, ("②事務の内容 ※", LONG)),  # wrapped over four lines, joined without spaces
+        (2, 2, ("2. 特定個人情報ファイルを取り扱う事務において使用するシステム",)),
+        (2, 3, ("③他のシステムとの接続", "[ ○ ] 情報提供ネットワークシステム [ ] 庁内連携システム ■ 宛名システム等 □ 税務システム")),
+        (2, 5, ("公表日", "令和3年7月26日")),  # the row above wraps onto line 4
     ]
     assert DEMO_TITLE not in result.text and "1 / 2" not in result.text  # running heads dropped
     assert result.text.split("\n")[2] == "②事務の内容 ※\t" + LONG

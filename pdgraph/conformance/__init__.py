@@ -17,7 +17,8 @@ Design (see docs/validation.md):
 - A result becomes a typed `Finding`: severity enum, focus, path, value,
   shape, message in Japanese and English (from the shape's sh:message, its
   {?var} placeholders filled from the result and the shape's
-  pdgsh:messageQuery) and the document:line it was read from.
+  pdgsh:messageQuery) and the document:line it was read from (document:place,
+  e.g. file.pdf:p12:L7, when the document is a PDF or has page-long lines).
 - The library returns objects; only the CLI prints and chooses exit codes.
 
 This module holds the entry points (`validate_paths`, `validate_dataset`,
@@ -52,7 +53,7 @@ from .records import (PDGSH, SH, AssessmentResult, Finding, Location, Report, Se
 from .report import (FORMATS, REPORT_NS, render, render_html, render_json, render_text, render_ttl,
                                 report_graph, report_json)
 from .shapes import SHAPES_DIR, ShapeInfo, Shapes, ShapesError, load_shapes, shape_files, shape_nodes
-from ..graph.vocab import PDG, PREFIXES
+from ..graph.vocab import FIELD_PLACES, PDG, PREFIXES
 
 __all__ = [
     # records (pdgraph.conformance.records)
@@ -81,21 +82,37 @@ _OWNERS_INVERSE = (PDG.legalBasisStatement, PDG.numberUseBasis, PDG.linkageProvi
 _OWNERS_FORWARD = (PDG.breakdownOf, PDG.file)
 
 
-def _line_of(graph: Graph, node) -> int | None:
-    if isinstance(node, Literal):
-        value = node.toPython()
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+Spot = tuple[int, str | None]  # (line of the text as read, place in the source file or None)
+
+
+def _spot_of(graph: Graph, node) -> Spot | None:
+    """The line and place of a node with pdg:sourceLine (its first, should it have several)."""
     lines = [v.toPython() for v in graph.objects(node, PDG.sourceLine) if isinstance(v, Literal)]
-    lines = [v for v in lines if isinstance(v, int)]
-    return min(lines) if lines else None
+    lines = [v for v in lines if isinstance(v, int) and not isinstance(v, bool)]
+    if not lines:
+        return None
+    places = sorted(str(v) for v in graph.objects(node, PDG.sourcePlace))
+    return min(lines), (places[0] if len(lines) == 1 and places else None)
 
 
-def _first_line(graph: Graph, values: Iterable) -> int | None:
-    lines = [line for line in (_line_of(graph, v) for v in values) if line is not None]
-    return min(lines) if lines else None
+def _first_spot(graph: Graph, focus, predicate: URIRef) -> Spot | None:
+    """The first line (with its place) that ``predicate`` leads to from the focus: a located node,
+    or an integer field line such as pdg:reentrustmentLine (its place from `FIELD_PLACES`)."""
+    spots = []
+    for value in graph.objects(focus, predicate):
+        if isinstance(value, Literal):
+            line = value.toPython()
+            if isinstance(line, int) and not isinstance(line, bool):
+                place = graph.value(focus, FIELD_PLACES[predicate]) if predicate in FIELD_PLACES else None
+                spots.append((line, None if place is None else str(place)))
+        else:
+            spot = _spot_of(graph, value)
+            if spot is not None:
+                spots.append(spot)
+    return min(spots, key=lambda s: s[0]) if spots else None
 
 
-def _walk_up(graph: Graph, focus, depth: int = 5) -> int | None:
+def _walk_up(graph: Graph, focus, depth: int = 5) -> Spot | None:
     frontier, seen = [focus], {focus}
     for _ in range(depth):
         parents = []
@@ -104,9 +121,9 @@ def _walk_up(graph: Graph, focus, depth: int = 5) -> int | None:
             parents += [s for p in _OWNERS_INVERSE for s in graph.subjects(p, node)]
         parents = [p for p in parents if p not in seen]
         for parent in sorted(parents, key=str):
-            line = _line_of(graph, parent)
-            if line is not None:
-                return line
+            spot = _spot_of(graph, parent)
+            if spot is not None:
+                return spot
         seen.update(parents)
         frontier = parents
     return None
@@ -121,25 +138,30 @@ def _document_of(graph: Graph, focus) -> str | None:
 
 
 def locate(graph: Graph, focus, path: URIRef | None, info: ShapeInfo | None) -> Location:
-    """The document and line to cite for a result.
+    """The document, line and place to cite for a result.
 
     In order: the shape's pdgsh:locatedBy property from the focus (a node with
     pdg:sourceLine, or an integer line such as pdg:reentrustmentLine); the node
     the result path leads to; the focus node's own line; the line of the
     nearest owner (pdg:breakdownOf, the statement's flow, the flow's file, …).
+    The place (pdg:sourcePlace, or the field's place property) comes with the line
+    it belongs to: "p12:L7" in a PDF, None in text read line by line.
     """
-    line = None
+    spot = None
     for predicate in info.located_by if info else ():  # a located node, or an integer line (pdg:reentrustmentLine)
-        line = _first_line(graph, graph.objects(focus, URIRef(predicate)))
-        if line is not None:
+        spot = _first_spot(graph, focus, URIRef(predicate))
+        if spot is not None:
             break
-    if line is None and path is not None:  # only a node the path leads to, never a literal value
-        line = _first_line(graph, (v for v in graph.objects(focus, path) if not isinstance(v, Literal)))
-    if line is None:
-        line = _line_of(graph, focus)
-    if line is None:
-        line = _walk_up(graph, focus)
-    return Location(_document_of(graph, focus), line)
+    if spot is None and path is not None:  # only a node the path leads to, never a literal value
+        spots = [s for s in (_spot_of(graph, v) for v in graph.objects(focus, path) if not isinstance(v, Literal))
+                 if s is not None]
+        spot = min(spots, key=lambda s: s[0]) if spots else None
+    if spot is None:
+        spot = _spot_of(graph, focus)
+    if spot is None:
+        spot = _walk_up(graph, focus)
+    line, place = spot if spot is not None else (None, None)
+    return Location(_document_of(graph, focus), line, place)
 
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")

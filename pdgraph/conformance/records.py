@@ -1,6 +1,7 @@
 """Stage 6, validate — the records: what a validation run produces, engine-neutral.
 
-    `Severity` (sh:Violation > sh:Warning > sh:Info), `Location` (document:line),
+    `Severity` (sh:Violation > sh:Warning > sh:Info), `Location` (document:line, or
+    document:place such as file.pdf:p12:L7),
     `Finding` (one located, bilingual SHACL result), `AssessmentResult` (the
     findings of one assessment graph) and `Report` (a whole run).
 
@@ -65,13 +66,21 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a finding was read: document name and 1-based line (either may be unknown)."""
+    """Where a finding was read: document name, 1-based line of the text as read (either may be
+    unknown) and, in a PDF or a text of page-long lines, the place in the file ("p12:L7",
+    "L3:c1201"; pdg:sourcePlace)."""
 
     document: str | None
     line: int | None
+    place: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """What a reader looks for in the document: the place, else the line ("?" if unknown)."""
+        return self.place or (str(self.line) if self.line is not None else "?")
 
     def __str__(self) -> str:
-        return f"{self.document or '?'}:{self.line if self.line is not None else '?'}"
+        return f"{self.document or '?'}:{self.shown}"
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,13 @@ class Finding:
                 "messages": {"ja": self.message_ja, "en": self.message_en},
                 "focus": self.focus, "path": self.path, "value": self.value, "shape": self.shape,
                 "component": self.component,
-                "source": {"document": self.source.document, "line": self.source.line}}
+                "source": self._source_json()}
+
+    def _source_json(self) -> dict:
+        source = {"document": self.source.document, "line": self.source.line}
+        if self.source.place is not None:  # PDFs and page-long lines only: line-by-line text is unchanged
+            source["place"] = self.source.place
+        return source
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
     Report --> text  (grouped by assessment, for a terminal)
            --> json  (machine-readable results)
-           --> ttl   (the sh:ValidationReport graph, each result with its document and line)
+           --> ttl   (the sh:ValidationReport graph, each result with its document, line and place)
            --> html  (a self-contained page for reviewers: no scripts, all document text escaped)
 
 Rendering only reads the records (pdgraph.conformance.records) and, for the
@@ -46,7 +46,7 @@ def _count_text(counts: dict[str, int]) -> str:
 
 
 def render_text(report: Report, lang: str = "both") -> str:
-    """Plain text, grouped by assessment: severity, document:line, message, value."""
+    """Plain text, grouped by assessment: severity, document:line (document:place in a PDF), message, value."""
     out = []
     for result in report.results:
         state = "conforms" if result.conforms else "DOES NOT CONFORM"
@@ -86,7 +86,7 @@ def _value_term(finding: Finding) -> Literal | URIRef | None:
 
 
 def report_graph(report: Report) -> Graph:
-    """The SHACL validation report graph of the run, each result with its document and line.
+    """The SHACL validation report graph of the run, each result with its document, line and place.
 
     Node IRIs are derived from the content, so the same run gives the same graph.
     """
@@ -118,6 +118,8 @@ def report_graph(report: Report) -> Graph:
                 graph.add((item, PDG.sourceDocument, URIRef(result.document_node)))
             if finding.source.line is not None:
                 graph.add((item, PDG.sourceLine, Literal(finding.source.line)))
+            if finding.source.place is not None:
+                graph.add((item, PDG.sourcePlace, Literal(finding.source.place)))
     return graph
 
 
@@ -180,7 +182,7 @@ def render_html(report: Report, lang: str = "both", shapes: Shapes | None = None
             if lang in ("en", "both"):
                 messages.append(f'<div class="en">{_e(f.message_en)}</div>')
             parts.append(f'<tr><td class="sev {f.severity.value}">{f.severity.value}</td>'
-                         f'<td class="mono line" title="{_e(f.source)}">{_e(f.source.line)}</td><td>{"".join(messages)}'
+                         f'<td class="mono line" title="{_e(f.source)}">{_e(f.source.place or f.source.line)}</td><td>{"".join(messages)}'
                          f'<div class="small mono">{_e(f.shape_name)} · {_e(f.focus)}</div></td>'
                          f'<td>{_e(f.value)}</td></tr>')
         parts.append('</table>')

@@ -1,5 +1,10 @@
 """Typed records of one assessment, as extracted from the form; each carries its source line.
 
+Every ``line`` / ``*_line`` field is the line of the text as read (`pdgraph.form.rows.Row.line`),
+passed on as it came: a `pdgraph.read.text.Line`, which also carries the place a reader finds it
+in the file when that is more than the line (``p12:L7`` in a PDF, ``L3:c1201`` in a text of
+page-long lines). The graph writes both (pdg:sourceLine, pdg:sourcePlace).
+
 Convention for absent vs blank: ``None`` means the section is not in the
 document (lost pages are common); ``""`` / ``[]`` mean present but blank.
 """

@@ -27,7 +27,11 @@ _LIST = re.compile(r"^\s*[-*+]\s+")
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the document: its 1-based line number and its tab-separated cells."""
+    """One line of the document: its 1-based line number and its tab-separated cells.
+
+    ``line`` is a `pdgraph.read.text.Line`: the line of the text as read, carrying its place in
+    the source file when that is more than the line (a PDF page and line, a column of a
+    page-long line)."""
 
     line: int
     cells: tuple[str, ...]
@@ -161,9 +165,10 @@ def parse_rows(source: SourceText) -> list[Row]:
     rows: list[Row] = []
     relaid = relayout(source.text)
     if relaid.layout == "cells":
-        lines, numbers = source.lines, range(1, len(source.lines) + 1)
+        lines, numbers = source.lines, [source.line(n) for n in range(1, len(source.lines) + 1)]
     else:  # labels and values on separate lines or pages: rows rebuilt from the form's labels
-        lines, numbers = [line.text for line in relaid.lines], [line.line for line in relaid.lines]
+        lines = [line.text for line in relaid.lines]
+        numbers = [source.line(line.line, None if line.offset is None else line.offset + 1) for line in relaid.lines]
     skip_to = 0
     for index, line in enumerate(lines):
         number = numbers[index]

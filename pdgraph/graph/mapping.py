@@ -8,7 +8,10 @@ Design (see docs/model.md):
 - IRIs derived from content (organisation + 評価書番号, names, numbers), never
   random, no blank nodes (`iris`);
 - every flow, system, file, statement and change carries ``pdg:sourceDocument``
-  and ``pdg:sourceLine``;
+  and ``pdg:sourceLine`` (the line of the text as read), and, when the document is a PDF or
+  has page-long lines, ``pdg:sourcePlace`` ("p12:L7", "L3:c1201": where a reader finds it)
+  and ``pdg:sourcePage`` (the PDF page); field lines (``pdg:reentrustmentLine`` …) get their
+  place the same way (`FIELD_PLACES`);
 - ``pdg:statedField`` records which optional fields the document contains, so a
   lost section (null) stays distinct from a blank one ("" / []);
 - every flow also carries summary literals derived from the graph's own triples
@@ -29,7 +32,8 @@ from .iris import (assessment_id, digest, graph_iri, iri_segment, is_department_
                    provision_iri)
 from ..extract.normalise import canonical_organisation, split_contractors, system_kind
 from ..extract.records import Assessment, BasisStatement, Change, DataFile, EntrustmentItem, Flow, System
-from .vocab import DIRECTION, DPV, EGOV_LAW_ID, ID, METHOD, PDG, PREFIXES, SOURCE_CATEGORY, SYSTEM_KIND
+from ..read.text import place_of
+from .vocab import DIRECTION, DPV, EGOV_LAW_ID, FIELD_PLACES, ID, METHOD, PDG, PREFIXES, SOURCE_CATEGORY, SYSTEM_KIND
 
 
 def _article_label(article: str) -> str:
@@ -84,12 +88,21 @@ class _Mapper:
             self.g.add((node, RDF.type, type_))
         self.g.add((node, PDG.sourceDocument, self.document))
         if line:
-            self.g.add((node, PDG.sourceLine, Literal(line)))
+            self.g.add((node, PDG.sourceLine, Literal(int(line))))
+            place = place_of(line)
+            if place is not None:
+                self.g.add((node, PDG.sourcePlace, Literal(str(place))))
+                if place.page is not None:
+                    self.g.add((node, PDG.sourcePage, Literal(place.page)))
 
     def line(self, node: URIRef, predicate: URIRef, line: int | None) -> None:
-        """The document line of one field of a node (a field can sit lines away from the node)."""
+        """The document line of one field of a node (a field can sit lines away from the node),
+        and its place in the source file when it has one."""
         if line:
-            self.g.add((node, predicate, Literal(line)))
+            self.g.add((node, predicate, Literal(int(line))))
+            place = place_of(line)
+            if place is not None:
+                self.g.add((node, FIELD_PLACES[predicate], Literal(str(place))))
 
     def stated(self, node: URIRef, *fields: str) -> None:
         for name in fields:

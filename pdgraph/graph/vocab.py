@@ -17,6 +17,20 @@ DPV = Namespace("https://w3id.org/dpv#")
 PREFIXES = {"pdg": PDG, "pid": ID, "dpv": DPV, "prov": PROV, "dcterms": DCTERMS, "rdf": RDF, "rdfs": RDFS,
             "skos": SKOS, "xsd": XSD}
 
+# The line of one field of a node (an integer, like pdg:sourceLine) -> the property holding the
+# field's place in the source file when that is more than the line ("p12:L7" in a PDF), as
+# pdg:sourcePlace does for the node.
+FIELD_PLACES = {
+    PDG.publishedLine: PDG.publishedPlace,
+    PDG.holdingStartLine: PDG.holdingStartPlace,
+    PDG.acquisitionLine: PDG.acquisitionPlace,
+    PDG.entrustmentLine: PDG.entrustmentPlace,
+    PDG.provisionTransferLine: PDG.provisionTransferPlace,
+    PDG.contractorLine: PDG.contractorPlace,
+    PDG.reentrustmentLine: PDG.reentrustmentPlace,
+    PDG.permissionLine: PDG.permissionPlace,
+}
+
 # Canonical system kind label -> concept (contract: "Canonical system kinds").
 SYSTEM_KIND = {
     "中間サーバー": PDG.IntermediateServer,

@@ -184,6 +184,13 @@ class AssessmentInfo:
     title: str
     document: str
     line: int | None
+    place: str | None = None  # "p12:L7" in a PDF (pdg:sourcePlace), shown instead of the line
+
+    @property
+    def where(self) -> str:
+        """``document:place`` (or ``document:line``) of the assessment, the document alone if neither is known."""
+        spot = self.place or self.line
+        return f"{self.document}:{spot}" if spot else self.document
 
     @property
     def caption(self) -> str:
@@ -265,7 +272,7 @@ def finish_map(fmap: FlowMap) -> FlowMap:
                 a = fmap.assessments.get(aid)
                 if a is not None and a.body == node.id:
                     head.append(("評価書", f"{a.caption} {a.title}".strip()))
-                    head.append(("出典", f"{a.document}:{a.line}" if a.line else a.document))
+                    head.append(("出典", a.where))
         elif node.kind != "file" and captions:
             head.append(("評価書", "、".join(captions[:5]) + (f" ほか{len(captions) - 5}件" if len(captions) > 5 else "")))
         keys = {k for k, _ in head}

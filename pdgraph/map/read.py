@@ -82,14 +82,18 @@ class _AssessmentReader:
             id=str(self.node).rsplit("/", 1)[-1], iri=str(self.node), body=self.body,
             organization=organization or "(評価実施機関名なし)", kind=ix.text(self.node, PDG.assessmentKind),
             number=ix.text(self.node, PDG.assessmentNumber), title=ix.text(self.node, DCTERMS.title),
-            document=self.document, line=ix.number(self.node, PDG.sourceLine) or None)
+            document=self.document, line=ix.number(self.node, PDG.sourceLine) or None,
+            place=ix.text(self.node, PDG.sourcePlace) or None)
         self.body_label = (ix.label(body) if body is not None else "") or self.info.organization
 
     # -- helpers
     def where(self, node) -> str:
-        """``document:line`` of a node (the provenance every per-assessment node carries)."""
+        """``document:line`` of a node (the provenance every per-assessment node carries), or
+        ``document:place`` when it has one (``file.pdf:p12:L7``)."""
         line = self.ix.number(node, PDG.sourceLine)
-        return f"{self.document}:{line}" if line else self.document
+        if not line:
+            return self.document
+        return f"{self.document}:{self.ix.text(node, PDG.sourcePlace) or line}"
 
     def add_node(self, id_, label: str, kind: str, role: str) -> MapNode:
         node = self.map.node(str(id_), label, kind, role, self.info.id)

@@ -19,6 +19,10 @@ The reader rebuilds the cells from the ruling lines, not from text spacing:
    A row cut by a page break (same column edges; a rule missing at the cut, or a cell
    emptied on the new page) is rebuilt from both fragments' glyphs before its text is read;
    a paragraph cut by a page break is joined too.
+5. Each output line keeps the page and the line of text on that page where it starts, counted
+   from the top as a reader counts them (running heads included, blank space not): the line
+   ``pdftotext -layout`` prints there once its blank lines are dropped. It is shown as
+   ``file.pdf:p12:L7`` wherever pdgraph cites a fact.
 
 PDFium through pypdfium2 (Apache-2.0 / BSD-3-Clause) is the only dependency. It is imported
 when a PDF is read, so the pure layout functions below can be tested without it.
@@ -31,6 +35,7 @@ import queue as queue_module
 import re
 import statistics
 import time
+from bisect import bisect_left
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -52,7 +57,7 @@ class PdfLine:
     """One output line: a table row (cells left to right) or one paragraph of free text."""
 
     page: int  # 1-based page the line starts on
-    line: int  # 1-based line number on that page
+    line: int  # 1-based line of text on that page where it starts (running heads counted)
     cells: tuple[str, ...]
 
     @property
@@ -183,6 +188,7 @@ class Block:
     first: TextLine | None = None  # free text: first and last line and the edge it wraps
     last: TextLine | None = None  # at, to join a paragraph cut by a page break
     right_edge: float = 0.0
+    line: int = 0  # line of text on the page where the block starts (see `page_line_numbers`)
 
     @property
     def is_row(self) -> bool:
@@ -704,11 +710,45 @@ def _padding(cell: Cell, lines: Sequence[TextLine]) -> float:
 # ================================================================ one page (pure)
 
 def page_blocks(page: RawPage) -> list[Block]:
-    """Table rows and free-text paragraphs of a page, top to bottom."""
+    """Table rows and free-text paragraphs of a page, top to bottom, each with its line on the page."""
     cells = find_cells(*outer_rules(page.hrules, page.vrules))
     free = assign_glyphs(page.glyphs, cells)
     blocks = _row_blocks(cells) + _free_blocks(text_lines(free), _body_right(page, free))
-    return sorted(blocks, key=lambda b: (b.top, b.edges[:1] or (0.0,)))
+    blocks.sort(key=lambda b: (b.top, b.edges[:1] or (0.0,)))
+    return [replace(b, line=n) for b, n in zip(blocks, page_line_numbers(page.glyphs, blocks))]
+
+
+def page_line_numbers(glyphs: Sequence[Glyph], blocks: Sequence[Block]) -> list[int]:
+    """The line of text on the page where each block starts, as a reader counts the lines of the
+    page from the top (every glyph of the page, running heads and all, cells side by side on one
+    line): 1 + the lines wholly above the block's highest glyph (above its top if it is empty)."""
+    bottoms = sorted(_line_bottoms(glyphs))
+    numbers = []
+    for block in blocks:
+        if block.is_row:
+            inked = [g for c in block.cells for g in c.glyphs if not g.text.isspace()]
+        else:
+            inked = [g for g in block.first.glyphs if not g.text.isspace()] if block.first else []
+        y = min(g.cy for g in inked) if inked else block.top
+        numbers.append(bisect_left(bottoms, y) + 1)
+    return numbers
+
+
+def _line_bottoms(glyphs: Sequence[Glyph]) -> list[float]:
+    """Bottom of each line of text of the page, lines grouped as `text_lines` groups them; only
+    the vertical extents of the inked glyphs matter, so each distinct extent is taken once."""
+    extents = sorted({(g.top, g.bottom) for g in glyphs if not g.text.isspace()},
+                     key=lambda e: (e[0] + e[1]) / 2)
+    bottoms: list[float] = []
+    top = bottom = 0.0
+    for g_top, g_bottom in extents:
+        if bottoms and min(bottom, g_bottom) - max(top, g_top) >= 0.5 * min(bottom - top, g_bottom - g_top):
+            top, bottom = min(top, g_top), max(bottom, g_bottom)
+            bottoms[-1] = bottom
+        else:
+            top, bottom = g_top, g_bottom
+            bottoms.append(bottom)
+    return bottoms
 
 
 def _row_blocks(cells: Sequence[Cell]) -> list[Block]:
@@ -873,9 +913,5 @@ def merge_page_breaks(pages: Sequence[Sequence[Block]]) -> list[tuple[int, Block
 
 
 def number_lines(blocks: Sequence[tuple[int, Block]]) -> list[PdfLine]:
-    counters: Counter = Counter()
-    lines = []
-    for page, block in blocks:
-        counters[page] += 1
-        lines.append(PdfLine(page, counters[page], block.texts()))
-    return lines
+    """Output lines with the page and the line on that page where each block starts."""
+    return [PdfLine(page, block.line or 1, block.texts()) for page, block in blocks]

@@ -2,7 +2,14 @@
 
 A PDF (``%PDF-`` at the start) is read by `pdgraph.read.pdf` instead: its ruled form cells become
 tab-separated rows, and each line of the text keeps the page and line it came from
-(`SourceText.locations`, shown as ``file.pdf:p12:L7``).
+(`SourceText.locations`, a `Place` shown as ``file.pdf:p12:L7``).
+
+Provenance: every later stage cites "the line of the text as read" (`Row.line`, the records'
+``line`` fields, ``pdg:sourceLine``). Where that line is not what a reader finds in the file
+(a PDF page, a page-long line), the line is a `Line`: an ``int`` that also carries its `Place`,
+so it travels through parsing and extraction unchanged and the graph, the reports and the map
+can show ``file.pdf:p12:L7`` or ``file.txt:L3:c1201``. Text read line by line has no place: its
+line number is the place.
 
 Assessments arrive as UTF-8 (with or without BOM), UTF-16 with BOM, Shift_JIS /
 CP932 or EUC-JP. Decoding is strict: an undecodable file raises
@@ -30,25 +37,77 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where a piece of the text as read stands in the source file, as a reader finds it.
+
+    In a PDF: page and the line of text on that page, counted from the top of the page with the
+    running heads ("p12:L7"). In a text whose lines are whole pages: the line of the file and the
+    1-based character column where the piece starts ("L3:c1201")."""
+
+    line: int  # 1-based: the line on the page (PDF), else the line of the file
+    page: int | None = None  # 1-based PDF page
+    column: int | None = None  # 1-based character column in the line
+
+    def __str__(self) -> str:
+        page = f"p{self.page}:" if self.page is not None else ""
+        column = f":c{self.column}" if self.column is not None else ""
+        return f"{page}L{self.line}{column}"
+
+
+class Line(int):
+    """A 1-based line of the text as read that also knows its `Place` in the source file.
+
+    It is an ``int`` everywhere (sorting, comparing, JSON, ``pdg:sourceLine``), so records keep
+    their ``line`` fields; only code that shows a location asks for `place_of`. Arithmetic gives
+    a plain ``int``: a computed line has no place."""
+
+    place: Place | None
+
+    def __new__(cls, number: int, place: Place | None = None) -> Line:
+        line = super().__new__(cls, number)
+        line.place = place
+        return line
+
+    def __reduce__(self):
+        return (Line, (int(self), self.place))
+
+
+def place_of(line: int | None) -> Place | None:
+    """The `Place` a line carries (None for plain text, where the line number is the place)."""
+    return getattr(line, "place", None)
+
+
+def shown_place(line: int | None) -> str:
+    """How a line is shown after ``file:``: its place ("p12:L7", "L3:c1201") or its number."""
+    place = place_of(line)
+    return str(place) if place is not None else ("?" if line is None else str(int(line)))
+
+
+@dataclass(frozen=True, slots=True)
 class SourceText:
     """A decoded document: its name (for messages and provenance), text and encoding."""
 
     name: str
     text: str
     encoding: str
-    locations: tuple[str, ...] = ()  # per line, where it stands in the source ("p12:L7" in a PDF)
+    locations: tuple[Place, ...] = ()  # per line, where it stands in the source (a PDF's page and line)
 
     @property
     def lines(self) -> list[str]:
         """Lines of the original text; line n of the document is ``lines[n - 1]``."""
         return self.text.split("\n")
 
+    def line(self, number: int, column: int | None = None) -> Line:
+        """Line ``number`` (1-based) of the text with its place: page and line in a PDF; the
+        1-based ``column`` when given (a piece of a page-long line); else no place."""
+        if 0 < number <= len(self.locations):
+            return Line(number, self.locations[number - 1])
+        return Line(number, Place(number, column=column) if column is not None else None)
+
     def place(self, line: int) -> str:
         """Where line ``line`` (1-based) of the text stands in the source: "p12:L7" for a PDF, else
         the line number itself."""
-        if 0 < line <= len(self.locations):
-            return self.locations[line - 1]
-        return str(line)
+        return shown_place(self.line(line))
 
 
 def decode(data: bytes, name: str = "<bytes>") -> SourceText:
@@ -97,7 +156,7 @@ def read_pdf_source(data: bytes, name: str) -> SourceText:
     from .pdf import read_pdf_bytes  # PDFium is loaded only when a PDF is read
 
     result = read_pdf_bytes(data, name)
-    locations = tuple(f"p{line.page}:L{line.line}" for line in result.lines)
+    locations = tuple(Place(line.line, page=line.page) for line in result.lines)
     return SourceText(name, result.text, "pdf", locations)
 
 
