@@ -10,6 +10,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -216,6 +217,24 @@ def test_serve_prints_its_endpoint_and_stops_cleanly(store_dir, stop):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_serve_leaves_no_server_behind(store_dir):
+    process = subprocess.Popen([sys.executable, "-m", "pdgraph", "serve", str(store_dir)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = process.stdout.readline().strip()
+    assert EndpointStore(url).graph_count() == 4
+    process.kill()  # no chance to stop the server itself
+    process.wait(timeout=10)
+    for _ in range(100):
+        try:
+            EndpointStore(url, timeout=2).graph_count()
+        except EndpointError as error:
+            assert "cannot connect" in str(error)
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the server at {url} still answers after pdgraph serve was killed")
 
 
 def test_serve_refuses_what_is_not_a_store(tmp_path):
