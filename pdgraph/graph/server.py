@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import errno
 import os
 import re
 import shutil
@@ -129,7 +130,7 @@ def check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            reason = "in use" if error.errno == 98 or "in use" in str(error) else error.strerror or str(error)
+            reason = "in use" if error.errno == errno.EADDRINUSE else error.strerror or str(error)
             raise ServerError(f"{host}:{port}: the port is {reason}: choose another with --port, "
                               "or leave it out for a free one") from None
 
@@ -197,6 +198,8 @@ class OxigraphServer:
 
     def start(self, start_timeout: float = START_TIMEOUT) -> OxigraphServer:
         """Check the binary, the store and the port; start the server; return once it listens."""
+        if ":" in self.host:
+            raise ServerError(f"{self.host}: give an IPv4 address or host name to listen on")
         binary = find_binary(self.binary_hint)
         self.version = check_version(binary)
         check_store(self.location, self.writable)
