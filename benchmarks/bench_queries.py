@@ -5,6 +5,7 @@ Run by hand (not a test):
     .venv/bin/python benchmarks/bench_queries.py            # 1,000 synthetic assessments
     .venv/bin/python benchmarks/bench_queries.py --n 100 --repeat 3
     .venv/bin/python benchmarks/bench_queries.py --cache /tmp/pdgraph-bench --no-rdflib --only flows
+    .venv/bin/python benchmarks/bench_queries.py --cache /tmp/pdgraph-bench --no-rdflib --server   # + over HTTP
 
 With ``--cache DIR`` the Oxigraph store is built once into ``DIR/n<N>`` (with a stamp of
 the mapping code that made it) and reopened by later runs, so ``--no-rdflib`` runs
@@ -25,6 +26,14 @@ issue 4 on the faster store:
 - parameterised queries (one body, one citation, one kind) ≤ 50 ms median;
 - whole-corpus queries (flows, stats, reach, shared-recipients) ≤ 1 s;
 - the faster store ≥ 10× the in-memory rdflib store on every query.
+
+With ``--server`` the same queries also run through the SPARQL server (``pdgraph serve`` over
+the same store directory, `pdgraph.graph.server.OxigraphServer`, queried over HTTP with
+`pdgraph.graph.endpoint.EndpointStore`: the SPARQL 1.1 Protocol, JSON results), ``--repeat``
+times after one warm-up, from this process (``--rounds R`` alternates R embedded and R server rounds,
+so that both see the same load on a shared machine); printed: the server's median, the ratio
+server / embedded (goal of issue 12: ≤ 1.5×) and whether it gave the same answer. The machine
+may be shared: the load average (``/proc/loadavg``) is printed before and after.
 """
 from __future__ import annotations
 
@@ -45,11 +54,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pdgraph.graph.ingest import ingest_sources  # noqa: E402
 from pdgraph.query.catalogue import load_catalogue, run_query  # noqa: E402
 from pdgraph.graph.stores import OxigraphStore, RdflibStore  # noqa: E402
+from pdgraph.graph.endpoint import EndpointStore  # noqa: E402
+from pdgraph.graph.server import OxigraphServer  # noqa: E402
 from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
 
 PARAMETERISED = {"recipients-of", "sources-of", "by-legal-basis", "systems-connected-to", "changes-timeline"}
 WHOLE_CORPUS = {"flows", "stats", "reach", "shared-recipients"}
-PARAM_GOAL, WHOLE_GOAL, RATIO_GOAL = 0.050, 1.0, 10.0
+PARAM_GOAL, WHOLE_GOAL, RATIO_GOAL, SERVER_GOAL = 0.050, 1.0, 10.0, 1.5
 
 BODY = "合成市0001長"  # copy 0 and copy 2 of the examples (松戸市 and 大分市 renamed)
 PARAMS = {
@@ -152,6 +163,30 @@ def time_oxigraph_apart(path: Path, names: list[str], repeat: int) -> dict[str, 
         return pool.submit(_time_oxigraph_at, str(path), names, repeat).result()
 
 
+def time_server(path: Path, names: list[str], repeat: int) -> dict[str, tuple[float, tuple]]:
+    """`time_oxigraph` through a read-only Oxigraph server over the store directory (HTTP)."""
+    with OxigraphServer(path) as server:
+        return time_oxigraph(EndpointStore(server.query_url), names, repeat)
+
+
+def combine(rounds: list[dict[str, tuple[float, tuple]]]) -> dict[str, tuple[float, tuple]]:
+    """The median over rounds of each query's median seconds, with its answer (the same in every round)."""
+    if not rounds:
+        return {}
+    combined = {}
+    for name in rounds[0]:
+        assert all(run[name][1] == rounds[0][name][1] for run in rounds), f"{name}: the answer changed"
+        combined[name] = (statistics.median(run[name][0] for run in rounds), rounds[0][name][1])
+    return combined
+
+
+def load_average() -> str:
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average unknown"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="synthetic assessments (default 1000)")
@@ -162,7 +197,15 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="query names to run (default: all)")
     parser.add_argument("--cache", type=Path, help="build the Oxigraph store once into this directory and reuse it")
     parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only (no rdflib runs, no ratio)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of --repeat runs (medians of the rounds' medians); with --server the "
+                             "embedded and the server rounds alternate (default 1)")
+    parser.add_argument("--server", action="store_true",
+                        help="also time every query through the SPARQL server over the store directory")
     args = parser.parse_args()
+    if args.server and args.memory:
+        parser.error("--server serves a store directory: leave out --memory")
+    print(f"{args.n} synthetic assessments; {load_average()} ({multiprocessing.cpu_count()} CPUs)", flush=True)
 
     loaded = {}
 
@@ -190,14 +233,36 @@ def main() -> int:
 
     catalogue = load_catalogue()
     names = args.only or list(catalogue)
+    embedded_rounds, server_rounds = [], []
     if oxigraph_store.path is None:  # in memory: it lives in this process
-        oxigraph_answers = time_oxigraph(oxigraph_store, names, args.repeat)
+        for _ in range(args.rounds):
+            embedded_rounds.append(time_oxigraph(oxigraph_store, names, args.repeat))
     else:  # on disk: timed in a fresh process that opens the directory (see time_oxigraph_apart)
         path = oxigraph_store.path
         del oxigraph_store
         gc.collect()
-        oxigraph_answers = time_oxigraph_apart(path, names, args.repeat)
+        for _ in range(args.rounds):  # embedded and server rounds alternate: both see the same load
+            embedded_rounds.append(time_oxigraph_apart(path, names, args.repeat))
+            if args.server:
+                server_rounds.append(time_server(path, names, args.repeat))
+    oxigraph_answers = combine(embedded_rounds)
+    server_answers = combine(server_rounds)
+    met_server = [True]
+
+    def server_column(name: str, embedded_time: float, embedded_answer: tuple) -> str:
+        """The server's median, its ratio to the embedded store's, same answer, goal (``--server``)."""
+        if name not in server_answers:
+            return ""
+        seconds, answer = server_answers[name]
+        ratio = seconds / embedded_time if embedded_time else float("inf")
+        same, met = answer == embedded_answer, ratio <= SERVER_GOAL
+        met_server[0] &= same and met
+        return (f"  | {seconds * 1000:>8.1f}ms {ratio:>6.2f}×  {'yes ' if same else 'NO  '}  "
+                f"{'met' if met else 'NOT met'}")
+
     header = f"{'query':22} {'class':6} {'rows':>7} {'rdflib':>10} {'oxigraph':>10} {'ratio':>7}  same  goals"
+    if args.server:
+        header += f"  | {'server':>10} {'srv/emb':>7}  same  ≤{SERVER_GOAL}×"
     print(header, flush=True)
     met_all = True
     for name in names:
@@ -207,10 +272,11 @@ def main() -> int:
         ox_time, ox_answer = oxigraph_answers[name]
         ox_rows = len(ox_answer[1])
         if rdflib_store is None:
+            goal = ('' if kind == 'other' else
+                    f"{'≤50ms' if kind == 'param' else '≤1s'} "
+                    f"{'met' if ox_time <= (PARAM_GOAL if kind == 'param' else WHOLE_GOAL) else 'NOT met'}")
             print(f"{name:22} {kind:6} {ox_rows:>7} {'-':>10} {ox_time * 1000:>8.1f}ms "
-                  f"{'-':>7}  -     {'≤50ms' if kind == 'param' else '≤1s' if kind == 'whole' else ''} "
-                  f"{'' if kind == 'other' else 'met' if ox_time <= (PARAM_GOAL if kind == 'param' else WHOLE_GOAL) else 'NOT met'}",
-                  flush=True)
+                  f"{'-':>7}  -     {goal:15}{server_column(name, ox_time, ox_answer)}", flush=True)
             if kind != "other":
                 met_all &= ox_time <= (PARAM_GOAL if kind == "param" else WHOLE_GOAL)
             continue
@@ -232,8 +298,14 @@ def main() -> int:
         met_all &= all("NOT" not in g for g in goals)
         rd_text = f"{rd_time * 1000:>8.1f}ms" if same_text != "n/a " else f">{rd_time:>7.0f}s "
         print(f"{name:22} {kind:6} {ox_rows:>7} {rd_text} {ox_time * 1000:>8.1f}ms "
-              f"{ratio:>6.1f}{'×' if same_text != 'n/a ' else '×+'} {same_text}  {', '.join(goals)}", flush=True)
-    print("all goals met" if met_all else "some goals NOT met")
+              f"{ratio:>6.1f}{'×' if same_text != 'n/a ' else '×+'} {same_text}  {', '.join(goals):28}"
+              f"{server_column(name, ox_time, ox_answer)}", flush=True)
+    if server_answers:
+        ratios = [server_answers[n][0] / oxigraph_answers[n][0] for n in names if oxigraph_answers[n][0]]
+        print(f"server / embedded: median {statistics.median(ratios):.2f}×, worst {max(ratios):.2f}× "
+              f"(goal ≤ {SERVER_GOAL}× on every query)")
+    print(load_average())
+    print("all goals met" if met_all and met_server[0] else "some goals NOT met")
     if directory:
         directory.cleanup()
     return 0

@@ -18,12 +18,14 @@ def run(script: str, *args: str) -> str:
     return result.stdout
 
 
-def test_bench_queries_runs_every_query_on_both_stores_with_the_same_answers():
-    out = run("bench_queries.py", "--n", "3", "--repeat", "1", "--rdflib-repeat", "1")
+def test_bench_queries_runs_every_query_on_both_stores_and_the_server_with_the_same_answers():
+    out = run("bench_queries.py", "--n", "3", "--repeat", "1", "--rdflib-repeat", "1", "--server")
     lines = {line.split()[0]: line for line in out.splitlines() if line.split()}
     for name in load_catalogue():
         assert name in lines, f"{name} missing from:\n{out}"
-        assert " yes " in lines[name], lines[name]
+        stores, server = lines[name].split("|")
+        assert " yes " in stores and " yes " in server, lines[name]
+    assert "server / embedded: median" in out and "load average" in out
 
 
 def test_bench_validate_runs_and_the_engines_agree():

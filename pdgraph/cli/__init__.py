@@ -14,6 +14,7 @@ from .facts import facts
 from .map import map_command
 from .query import analyze, query
 from .run import run
+from .serve import serve
 from .validate import validate
 
 
@@ -23,5 +24,5 @@ def main() -> None:
     """Knowledge graphs of personal-data flows from 特定個人情報保護評価書 (My Number Act PIAs)."""
 
 
-for _command in (build, facts, map_command, query, analyze, validate, run):
+for _command in (build, facts, map_command, query, analyze, validate, run, serve):
     main.add_command(_command)

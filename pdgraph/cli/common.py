@@ -10,6 +10,15 @@ import click
 from ..graph.ingest import Ingested, ingest
 
 
+class BadInput(click.ClickException):
+    """A library error shown as ``error: message``, exit code 2 (bad input)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 def progress(total: int) -> Callable[[str], None]:
     """Per-document progress on stderr (a batch of thousands should show it is alive)."""
     state = {"done": 0}

@@ -8,27 +8,42 @@ import sys
 
 import click
 
-from .common import progress
+from .common import BadInput, progress
 from ..errors import PdgraphError
 from ..query.catalogue import find_query, load_catalogue, parse_params, run_query
 from ..query.formats import FORMATS, format_solutions, to_table
 from ..query.params import QueryParameterError
+from ..graph.endpoint import DEFAULT_TIMEOUT, EndpointError, EndpointStore
+from ..query.federation import FederatedStore
 from ..graph.stores import OxigraphStore, RdflibStore, Solutions, StoreError, StoreSpec, load_sources, open_store
 
 STORE_HELP = "rdflib (in memory, default), oxigraph (in memory) or oxigraph:PATH (a persistent directory)."
+ENDPOINT_HELP = ("Query this SPARQL endpoint (SPARQL 1.1 Protocol, e.g. http://127.0.0.1:7878/query from "
+                 "pdgraph serve; Virtuoso, Fuseki, GraphDB …) instead of SOURCES or --store. Repeat it for a corpus "
+                 "split over several endpoints: the first federates the others with SERVICE.")
+TIMEOUT_HELP = "Seconds to wait for the endpoint's answer."
 
 
-class BadInput(click.ClickException):
-    """A library error shown as a message, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+def endpoint_options(command):
+    """``--endpoint URL`` and ``--timeout SECONDS`` (query and analyze)."""
+    command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+                           show_default=True, help=TIMEOUT_HELP)(command)
+    return click.option("--endpoint", "endpoints", metavar="URL", multiple=True, help=ENDPOINT_HELP)(command)
 
 
-def _open(store_text: str, sources: tuple[str, ...]) -> tuple[RdflibStore | OxigraphStore, int]:
-    """Open the store and load the sources; returns the store and the number of bad sources."""
+def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str, ...], float] | None = None
+          ) -> tuple[RdflibStore | OxigraphStore | EndpointStore | FederatedStore, int]:
+    """Open the store and load the sources (or reach the SPARQL endpoints: no loading, no request
+    yet); returns the store and the number of bad sources."""
+    if endpoints is not None and endpoints[0]:
+        urls, timeout = endpoints
+        if sources or store_text != "rdflib":
+            raise click.UsageError("--endpoint queries a SPARQL server: give no SOURCES and no --store with it")
+        try:
+            stores = [EndpointStore(url, timeout) for url in urls]
+        except EndpointError as error:
+            raise BadInput(str(error)) from None
+        return (stores[0] if len(stores) == 1 else FederatedStore(stores)), 0
     try:
         spec = StoreSpec.parse(store_text)
     except StoreError as error:
@@ -55,11 +70,12 @@ def _open(store_text: str, sources: tuple[str, ...]) -> tuple[RdflibStore | Oxig
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; csv / tsv / json (SPARQL 1.1 Query Results formats).")
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
+@endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue's query names, one per line.")
 @click.option("--help-query", is_flag=True, help="Show the query's header: title, questions, parameters.")
 def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str, store_text: str,
-          list_queries: bool, help_query: bool) -> None:
-    """Run a catalogue query (or a FILE.rq) over documents or RDF files.
+          endpoints: tuple[str, ...], timeout: float, list_queries: bool, help_query: bool) -> None:
+    """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store, or a SPARQL endpoint.
 
     Parameters are bound as RDF terms, never pasted into the query text.
     Example: pdgraph query recipients-of examples/*.txt --param organization=松戸市長
@@ -81,14 +97,17 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
         raise click.UsageError(str(error)) from None
     except PdgraphError as error:
         raise click.UsageError(str(error)) from None
-    text, problems = _answer(named, values, fmt, store_text, sources)
+    if len(endpoints) > 1 and named.federation:
+        click.echo(f"warning: query {named.name}: {named.federation}", err=True)
+    text, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout))
     click.echo(text, nl=False)
     sys.exit(2 if problems else 0)
 
 
-def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...]) -> tuple[str, int]:
+def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
+            endpoints: tuple[tuple[str, ...], float] | None = None) -> tuple[str, int]:
     """Load, run and format in one frame, so an on-disk store is closed before the command exits."""
-    store, problems = _open(store_text, sources)
+    store, problems = _open(store_text, sources, endpoints)
     try:
         solutions: Solutions = run_query(named, store, values)
     except PdgraphError as error:
@@ -123,13 +142,18 @@ def _analysis_tables(result) -> str:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Rows of hubs and vendors.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
-def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str, store_text: str) -> None:
+@endpoint_options
+def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str, store_text: str,
+            endpoints: tuple[str, ...], timeout: float) -> None:
     """Network analysis (networkx): hubs, vendor concentration, reachability from a body."""
     from ..query.analysis import analyse
 
     def report() -> tuple[str, int]:  # one frame: an on-disk store is closed before exit
-        store, problems = _open(store_text, sources)
-        result = analyse(store, starts, top)
+        store, problems = _open(store_text, sources, (endpoints, timeout))
+        try:
+            result = analyse(store, starts, top)
+        except PdgraphError as error:  # an endpoint that fails
+            raise BadInput(str(error)) from None
         if fmt == "json":
             return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", problems
         return _analysis_tables(result), problems

@@ -11,6 +11,7 @@ Each ``.rq`` file starts with a header comment::
     # derive: target provision — a variable computed from the typed parameters
     # lists: citations methods
     # example: pdgraph query recipients-of examples/*.txt --param organization=松戸市長
+    # federation: what the answer misses when the corpus is split over several endpoints
 
 Parameters are converted to RDF terms by their type (`TYPES`) and bound through a
 VALUES block at the start of the query's WHERE group — values are never pasted into
@@ -71,6 +72,7 @@ class NamedQuery:
     lists: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    federation: str = ""  # what a federated run (several shards) cannot see, when anything
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -126,7 +128,7 @@ class NamedQuery:
 
 # --------------------------------------------------------------------------- reading the catalogue
 
-_KEY = re.compile(r"^(?P<key>title|ja|en|param|derive|lists|example|note):\s*(?P<value>.*)$")
+_KEY = re.compile(r"^(?P<key>title|ja|en|param|derive|lists|example|note|federation):\s*(?P<value>.*)$")
 _DERIVE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<function>[a-z][a-z-]*)\s*(?:—\s*(?P<doc>.*))?$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)\s+"
                     r"(?P<mode>required|optional|=\s*(?P<default>\S+))\s*(?:—\s*(?P<doc>.*))?$")
@@ -190,7 +192,8 @@ def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
                        question_en=fields["en"][0], text=text, header="\n".join(lines).strip(),
                        parameters=tuple(parameters), derived=tuple(derived), lists=lists,
                        examples=tuple(fields.get("example", [])),
-                       notes=tuple(fields.get("note", [])))
+                       notes=tuple(fields.get("note", [])),
+                       federation=" ".join(fields.get("federation", [])))
     where_start(text)
     return query
 

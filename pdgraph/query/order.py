@@ -53,6 +53,29 @@ def where_start(text: str) -> int:
     return start
 
 
+def code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """`_code_chars` for other modules: the characters of the text that are SPARQL syntax."""
+    return _code_chars(text, end)
+
+
+def projected(text: str) -> set[str] | None:
+    """`_projected` for other modules: the variables the outer SELECT projects (None for ``*``)."""
+    return _projected(text)
+
+
+def where_end(text: str) -> int:
+    """Index of the ``}`` that closes the query's WHERE group (`where_start`'s match)."""
+    depth = 0
+    for i, ch in _code_chars(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise QueryError("the query's WHERE group is not closed")
+
+
 # --------------------------------------------------------------------------- ORDER BY after the query
 
 _ORDER_KEY = r"(?:(?:ASC|DESC)\s*\(\s*[?$][A-Za-z_][A-Za-z0-9_]*\s*\)|[?$][A-Za-z_][A-Za-z0-9_]*)"
