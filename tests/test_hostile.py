@@ -44,3 +44,24 @@ def test_backslash_in_a_legal_basis_is_text(tmp_path, engine):
     result = run_cli("validate", "--engine", engine, doc)
     assert result.exit_code == 1
     assert "「手数料条例 別表(\\1,000円)」" in result.output
+
+
+def _facts(path: Path) -> dict:
+    from pdgraph import api
+    [data] = api.facts(api.ingest([path]))
+    data.pop("source", None)
+    return data
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u202e", "\ufeff", "\u2060", "\u00ad"])
+def test_invisible_characters_change_no_fact(tmp_path, char):
+    """Zero-width and bidi controls inside a name, a citation and a label are not read."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    poisoned = (text.replace("練馬区長", f"練{char}馬区長", 1)
+                .replace("番号法第9条第2項", f"番号法第{char}9条第2項", 1)
+                .replace("①法令上の根拠", f"①法令上{char}の根拠", 1))
+    assert poisoned != text
+    clean_doc, bad_doc = tmp_path / "clean.txt", tmp_path / "bad.txt"
+    clean_doc.write_text(text, encoding="utf-8")
+    bad_doc.write_text(poisoned, encoding="utf-8")
+    assert _facts(bad_doc) == _facts(clean_doc)
