@@ -65,3 +65,88 @@ def test_invisible_characters_change_no_fact(tmp_path, char):
     clean_doc.write_text(text, encoding="utf-8")
     bad_doc.write_text(poisoned, encoding="utf-8")
     assert _facts(bad_doc) == _facts(clean_doc)
+
+
+@pytest.fixture
+def listening_server():
+    """A real HTTP server on loopback that records every request it gets (none may come)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            requests.append(self.path)
+            body = b'{"@context": {"name": "http://example.org/name"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+
+
+@pytest.mark.parametrize("where", ["top", "list", "nested", "import"])
+def test_jsonld_remote_context_is_never_fetched(tmp_path, listening_server, where):
+    url, requests = listening_server
+    context = {"top": f'"{url}/ctx"', "list": f'["{url}/ctx", {{"x": "http://e.org/x"}}]',
+               "nested": f'{{"name": {{"@id": "http://e.org/n", "@context": "{url}/ctx"}}}}',
+               "import": f'{{"@import": "{url}/ctx"}}'}[where]
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text(f'{{"@context": {context}, "@id": "http://e.org/s", "name": "x"}}', encoding="utf-8")
+    result = run_cli("build", doc, "-o", tmp_path / "o.trig")
+    assert result.exit_code == 2
+    assert f"error: {doc}: refused: @context '{url}/ctx'" in result.stderr
+    assert requests == []
+
+
+def test_jsonld_with_an_inline_context_is_read(tmp_path):
+    doc = tmp_path / "inline.jsonld"
+    doc.write_text('{"@context": {"name": "http://e.org/name"}, "@id": "http://e.org/s", "name": "x"}',
+                   encoding="utf-8")
+    result = run_cli("build", doc, "-o", tmp_path / "o.trig")
+    assert result.exit_code == 0, result.stderr
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e.org/">
+<rdf:Description rdf:about="http://e.org/s"><ex:p>&e;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e.org/">
+<rdf:Description rdf:about="http://e.org/s"><ex:p>&x;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("text", [LAUGHS, EXTERNAL], ids=["nested-entities", "external-entity"])
+def test_rdfxml_entity_declarations_are_refused(tmp_path, text):
+    doc = tmp_path / "laughs.rdf"
+    doc.write_text(text, encoding="utf-8")
+    result = run_cli("build", doc, "-o", tmp_path / "o.trig")
+    assert result.exit_code == 2
+    assert f"error: {doc}: refused: the DTD declares entities" in result.stderr
+
+
+def test_plain_rdfxml_is_read(tmp_path):
+    doc = tmp_path / "plain.rdf"
+    doc.write_text(LAUGHS.split("]>\n", 1)[1].replace("&e;", "x"), encoding="utf-8")
+    result = run_cli("build", doc, "-o", tmp_path / "o.trig")
+    assert result.exit_code == 0, result.stderr
