@@ -150,3 +150,40 @@ def test_plain_rdfxml_is_read(tmp_path):
     doc.write_text(LAUGHS.split("]>\n", 1)[1].replace("&e;", "x"), encoding="utf-8")
     result = run_cli("build", doc, "-o", tmp_path / "o.trig")
     assert result.exit_code == 0, result.stderr
+
+
+SERVICE_QUERY = """# title: federated
+# ja: 外部
+# en: remote
+SELECT ?s WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}
+"""
+
+
+@pytest.mark.parametrize("target", ["<{url}/sparql>", "SILENT <{url}/sparql>"])
+def test_a_service_clause_reaches_no_network(tmp_path, listening_server, target):
+    url, requests = listening_server
+    rq = tmp_path / "remote.rq"
+    rq.write_text(SERVICE_QUERY.format(target=target.format(url=url)), encoding="utf-8")
+    result = run_cli("query", rq, EXAMPLE)
+    assert result.exit_code == 2
+    assert f"error: {rq}: SERVICE <{url}/sparql> would reach the network" in result.stderr
+    assert requests == []
+
+
+def test_from_names_a_graph_it_is_never_fetched(tmp_path, listening_server):
+    url, requests = listening_server
+    rq = tmp_path / "from.rq"
+    rq.write_text(f"# title: t\n# ja: t\n# en: t\nSELECT ?s FROM <{url}/g.ttl> WHERE {{ ?s ?p ?o }}\n",
+                  encoding="utf-8")
+    result = run_cli("query", rq, EXAMPLE, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.strip() == "s"  # no such graph in the store: no rows
+    assert requests == []
+
+
+def test_a_malformed_query_names_its_file(tmp_path):
+    rq = tmp_path / "broken.rq"
+    rq.write_text("# title: t\n# ja: t\n# en: t\nSELECT ?s WHERE { ?s ?p }\n", encoding="utf-8")
+    result = run_cli("query", rq, EXAMPLE)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {rq}: ")

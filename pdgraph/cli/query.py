@@ -10,7 +10,7 @@ import click
 
 from .common import progress
 from ..errors import PdgraphError
-from ..query.catalogue import find_query, load_catalogue, parse_params, run_query
+from ..query.catalogue import check_network, find_query, load_catalogue, parse_params, run_query
 from ..query.formats import FORMATS, format_solutions, to_table
 from ..query.params import QueryParameterError
 from ..graph.stores import OxigraphStore, RdflibStore, Solutions, StoreError, StoreSpec, load_sources, open_store
@@ -57,8 +57,10 @@ def _open(store_text: str, sources: tuple[str, ...]) -> tuple[RdflibStore | Oxig
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue's query names, one per line.")
 @click.option("--help-query", is_flag=True, help="Show the query's header: title, questions, parameters.")
+@click.option("--allow-network", is_flag=True,
+              help="Let the query's SERVICE clauses fetch from the endpoints they name (refused otherwise).")
 def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str, store_text: str,
-          list_queries: bool, help_query: bool) -> None:
+          list_queries: bool, help_query: bool, allow_network: bool) -> None:
     """Run a catalogue query (or a FILE.rq) over documents or RDF files.
 
     Parameters are bound as RDF terms, never pasted into the query text.
@@ -81,16 +83,21 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
         raise click.UsageError(str(error)) from None
     except PdgraphError as error:
         raise click.UsageError(str(error)) from None
-    text, problems = _answer(named, values, fmt, store_text, sources)
+    text, problems = _answer(named, values, fmt, store_text, sources, allow_network)
     click.echo(text, nl=False)
     sys.exit(2 if problems else 0)
 
 
-def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...]) -> tuple[str, int]:
+def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
+            allow_network: bool = False) -> tuple[str, int]:
     """Load, run and format in one frame, so an on-disk store is closed before the command exits."""
+    try:
+        check_network(named, allow_network)  # before any loading
+    except PdgraphError as error:
+        raise BadInput(str(error)) from None
     store, problems = _open(store_text, sources)
     try:
-        solutions: Solutions = run_query(named, store, values)
+        solutions: Solutions = run_query(named, store, values, allow_network=allow_network)
     except PdgraphError as error:
         raise BadInput(str(error)) from None
     return format_solutions(solutions, fmt), problems
