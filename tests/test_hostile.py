@@ -187,3 +187,31 @@ def test_a_malformed_query_names_its_file(tmp_path):
     result = run_cli("query", rq, EXAMPLE)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {rq}: ")
+
+
+def _cp932_example() -> bytes:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    return text.encode("cp932", errors="replace")
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_a_bad_cp932_byte_is_reported_where_it_is(tmp_path, fraction):
+    data = _cp932_example()
+    offset = data.index(b"\n", int(len(data) * fraction)) + 1
+    doc = tmp_path / "sjis.txt"
+    doc.write_bytes(data[:offset] + b"\x85\x40" + data[offset:])  # 0x8540: unassigned in CP932
+    line = data.count(b"\n", 0, offset) + 1
+    result = run_cli("facts", doc, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"error: sjis.txt: byte {offset}: line {line}: invalid Shift_JIS/CP932 byte sequence" in result.stderr
+
+
+def test_euc_jp_with_nec_special_characters_is_read(tmp_path):
+    """`nkf -e` writes ① as 0xADA1 (NEC row 13), which plain EUC-JP does not have."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = text.encode("euc_jis_2004", errors="replace")
+    assert b"\xad\xa1" in data  # ①
+    doc, reference = tmp_path / "euc.txt", tmp_path / "utf8.txt"
+    doc.write_bytes(data)
+    reference.write_text(data.decode("euc_jis_2004"), encoding="utf-8")
+    assert _facts(doc) == _facts(reference)
