@@ -215,3 +215,32 @@ def test_euc_jp_with_nec_special_characters_is_read(tmp_path):
     doc.write_bytes(data)
     reference.write_text(data.decode("euc_jis_2004"), encoding="utf-8")
     assert _facts(doc) == _facts(reference)
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+
+
+def test_two_assessments_in_one_file_are_never_merged(tmp_path):
+    first, second = EXAMPLES[0].read_text(encoding="utf-8"), EXAMPLES[3].read_text(encoding="utf-8")
+    doc = tmp_path / "two.txt"
+    doc.write_text(first + "\n" + second, encoding="utf-8")
+    line = first.count("\n") + 1 + second[: second.index("特定個人情報保護評価書(")].count("\n") + 1
+    result = run_cli("build", doc, EXAMPLES[1], "-o", tmp_path / "o.trig")
+    assert result.exit_code == 2
+    assert f"error: two.txt:{line}: a second assessment starts here" in result.stderr
+    assert "1 assessment graph(s)" in result.output  # the other document of the batch is kept
+
+
+def test_two_assessments_in_one_pdf_are_never_merged(tmp_path):
+    pdfunite = __import__("shutil").which("pdfunite")
+    variants = ROOT.parent / "shared" / "variants" / "pdf"
+    pdfs = sorted(variants.glob("*.pdf"))
+    if not pdfunite or len(pdfs) < 2:
+        pytest.skip("needs pdfunite (poppler-utils) and ../shared/variants/pdf")
+    import subprocess
+
+    doc = tmp_path / "two.pdf"
+    subprocess.run([pdfunite, str(pdfs[0]), str(pdfs[3]), str(doc)], check=True)
+    result = run_cli("build", doc, "-o", tmp_path / "o.trig")
+    assert result.exit_code == 2
+    assert re.search(r"error: two\.pdf:p\d+:L\d+: a second assessment starts here", result.stderr)
