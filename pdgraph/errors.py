@@ -24,3 +24,7 @@ class NotAnAssessmentError(PdgraphError):
 
 class RdfInputError(PdgraphError):
     """An RDF source (TriG, Turtle, N-Quads) cannot be parsed."""
+
+
+class ConcatenatedAssessmentsError(NotAnAssessmentError):
+    """One file holds a second assessment after the first (its own title and header)."""

@@ -14,9 +14,24 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
 
 
+# Invisible format characters (Unicode category Cf: zero-width space and joiners, bidi
+# embeddings and overrides, BOM, soft hyphen, …) and variation selectors. They change
+# no visible letter but break matching: "松\u200b戸市長" must be 松戸市長 and
+# "第\u200b7条" must keep its article.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\ufe00-\ufe0f\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove invisible format characters and variation selectors (for interpretation only)."""
+    return _INVISIBLE.sub("", text)
+
+
 def nfkc(text: str) -> str:
-    """NFKC-normalise (full-width digits and parentheses become ASCII, ① becomes 1, Ⅲ becomes III)."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC-normalise (full-width digits and parentheses become ASCII, ① becomes 1, Ⅲ becomes III),
+    without invisible format characters."""
+    return unicodedata.normalize("NFKC", strip_invisible(text))
 
 
 def strip_tags(text: str) -> str:

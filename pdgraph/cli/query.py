@@ -10,7 +10,7 @@ import click
 
 from .common import BadInput, progress
 from ..errors import PdgraphError
-from ..query.catalogue import find_query, load_catalogue, parse_params, run_query
+from ..query.catalogue import check_network, find_query, load_catalogue, parse_params, run_query
 from ..query.formats import FORMATS, format_solutions, to_table
 from ..query.params import QueryParameterError
 from ..graph.endpoint import DEFAULT_TIMEOUT, EndpointError, EndpointStore
@@ -73,8 +73,11 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
 @endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue's query names, one per line.")
 @click.option("--help-query", is_flag=True, help="Show the query's header: title, questions, parameters.")
+@click.option("--allow-network", is_flag=True,
+              help="Let the query's SERVICE clauses fetch from the endpoints they name (refused otherwise).")
 def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str, store_text: str,
-          endpoints: tuple[str, ...], timeout: float, list_queries: bool, help_query: bool) -> None:
+          endpoints: tuple[str, ...], timeout: float, list_queries: bool, help_query: bool,
+          allow_network: bool) -> None:
     """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store, or a SPARQL endpoint.
 
     Parameters are bound as RDF terms, never pasted into the query text.
@@ -99,17 +102,23 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
         raise click.UsageError(str(error)) from None
     if len(endpoints) > 1 and named.federation:
         click.echo(f"warning: query {named.name}: {named.federation}", err=True)
-    text, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout))
+    text, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout),
+                             allow_network or bool(endpoints))  # --endpoint is asking for the network
     click.echo(text, nl=False)
     sys.exit(2 if problems else 0)
 
 
 def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
-            endpoints: tuple[tuple[str, ...], float] | None = None) -> tuple[str, int]:
+            endpoints: tuple[tuple[str, ...], float] | None = None,
+            allow_network: bool = False) -> tuple[str, int]:
     """Load, run and format in one frame, so an on-disk store is closed before the command exits."""
+    try:
+        check_network(named, allow_network)  # before any loading
+    except PdgraphError as error:
+        raise BadInput(str(error)) from None
     store, problems = _open(store_text, sources, endpoints)
     try:
-        solutions: Solutions = run_query(named, store, values)
+        solutions: Solutions = run_query(named, store, values, allow_network=allow_network)
     except PdgraphError as error:
         raise BadInput(str(error)) from None
     return format_solutions(solutions, fmt), problems

@@ -179,6 +179,23 @@ def _reuse_harvested_shapes(validator, shapes_graph) -> bool:
     return True
 
 
+def without_messages(shapes_graph: Graph) -> Graph:
+    """The shapes graph without its sh:message templates, for the engine.
+
+    Why: pdgraph fills the message templates itself (`conformance.fill_message`,
+    literal replacement). pyshacl fills them with ``re.sub(pattern, value, …)``,
+    which reads a backslash in a value as a group reference: a legal-basis text
+    such as ``別表(\\1,000円)`` made it raise ``re.error`` mid-validation.
+    """
+    graph = Graph()
+    for prefix, namespace in shapes_graph.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in shapes_graph:
+        if triple[1] != SH.message:
+            graph.add(triple)
+    return graph
+
+
 class PyshaclEngine:
     """The reference engine: pyshacl, one assessment graph at a time.
 
@@ -200,7 +217,8 @@ class PyshaclEngine:
 
         _memoise_pyshacl_sparql_check()
         self.shapes = shapes
-        self.shapes_graph = ShapesGraph(shapes.graph)  # shapes harvested once, reused for every graph
+        self.engine_graph = without_messages(shapes.graph)
+        self.shapes_graph = ShapesGraph(self.engine_graph)  # shapes harvested once, reused for every graph
         try:
             import pyoxigraph  # noqa: F401
             self.oxigraph = True
@@ -230,7 +248,7 @@ class PyshaclEngine:
         for graph in graphs:
             data = self._data(graph)
             wrapped = DataGraph.from_rdflib(data) if isinstance(data, Graph) else DataGraph.from_oxigraph_store(data)
-            validator = Validator(wrapped, shacl_graph=self.shapes.graph, options=dict(self.OPTIONS))
+            validator = Validator(wrapped, shacl_graph=self.engine_graph, options=dict(self.OPTIONS))
             _reuse_harvested_shapes(validator, self.shapes_graph)
             try:
                 _conforms, report, _text = validator.run()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..errors import NotAnAssessmentError
+from ..errors import ConcatenatedAssessmentsError, NotAnAssessmentError
 from ..form.rows import Row, parse_rows
 from ..law.dates import parse_date
 from ..read.text import SourceText
@@ -47,6 +47,12 @@ def extract(source: SourceText) -> Assessment:
     assessment = Assessment(source=source.name, text_sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest())
     context = Context()
     for position, row in enumerate(rows):
+        if _another_assessment_starts(assessment, context, rows, position):
+            raise ConcatenatedAssessmentsError(
+                source.name, source.place(row.line),
+                "a second assessment starts here (the 特定個人情報保護評価書 title and header again, after "
+                f"the sections of {assessment.organization or 'the first one'}): one file must hold one "
+                "assessment, split the file")
         _dispatch(assessment, context, rows, position, row)
     _finish(assessment)
     if not assessment.sections_seen:
@@ -56,6 +62,20 @@ def extract(source: SourceText) -> Assessment:
 
 
 # --------------------------------------------------------------------------- dispatch
+
+_HEADER_LABELS = ("評価書番号", "評価書名", "評価実施機関名")
+
+
+def _another_assessment_starts(a: Assessment, c: Context, rows: list[Row], position: int) -> bool:
+    """The form's title and header again once the sections have begun: a second document.
+
+    Two assessments in one file (concatenated downloads, a merged PDF) must never become one
+    graph that credits the first body's flows to the second.
+    """
+    if a.kind is None or c.major is None or not _KIND.search(rows[position].text):
+        return False
+    return any(label_of(row.first) in _HEADER_LABELS for row in rows[position + 1: position + 4])
+
 
 
 # The form's version stamp printed above the title: [平成26年4月 様式3] (a date, but not the 公表日).

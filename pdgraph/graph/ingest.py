@@ -8,6 +8,7 @@ they are, so every command accepts documents and graphs alike.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from ..errors import PdgraphError, RdfInputError
+from .rdf_guard import check_jsonld, check_xml_prolog
 from ..extract.machine import extract
 from .mapping import add_assessment, bind_prefixes, new_dataset
 from ..read.text import read_document
@@ -60,14 +62,31 @@ def is_rdf(path: str | Path) -> bool:
     return Path(path).suffix.lower() in RDF_FORMATS
 
 
+def guard_rdf(path: Path, fmt: str) -> str | None:
+    """Check an RDF/XML or JSON-LD file before parsing (see `rdf_guard`); the JSON-LD text to parse."""
+    if fmt not in ("xml", "json-ld"):
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RdfInputError(f"{path}: cannot read: {error.strerror}") from None
+    if fmt == "xml":
+        check_xml_prolog(path, data)
+        return None
+    return json.dumps(check_jsonld(path, data))
+
+
 def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
     """Load an RDF file into the dataset; return the names of the assessment graphs it brought."""
     path = Path(path)
     fmt = RDF_FORMATS[path.suffix.lower()]
     before = {g.identifier for g in dataset.graphs()}
+    guarded = guard_rdf(path, fmt)
     try:
         if fmt in ("trig", "nquads"):
             dataset.parse(path, format=fmt)
+        elif guarded is not None:
+            dataset.graph(URIRef(path.resolve().as_uri())).parse(data=guarded, format=fmt)
         else:
             dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
     except Exception as error:  # rdflib raises many parser-specific types

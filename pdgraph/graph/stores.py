@@ -71,6 +71,13 @@ def _plain(term: Node | None) -> Node | None:
 
 # --------------------------------------------------------------------------- rdflib
 
+def _no_graph_loading() -> None:
+    """FROM / FROM NAMED name graphs of the store: rdflib would otherwise fetch them over HTTP."""
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
 class RdflibStore:
     """rdflib's in-memory `Dataset` and SPARQL engine (fine for a handful of assessments)."""
 
@@ -98,6 +105,7 @@ class RdflibStore:
         return sum(1 for g in self.dataset.graphs() if len(g))
 
     def select(self, text: str) -> Solutions:
+        _no_graph_loading()
         previous = self.dataset.default_union
         self.dataset.default_union = True
         try:

@@ -45,9 +45,9 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.term import Identifier, Node
 
-from ..graph.stores import QueryStore, Solutions, gc_paused
+from ..graph.stores import QueryStore, Solutions, StoreError, gc_paused
 from ..resources import resource_dir
-from .order import Ordering, order_rows, split_order, where_start
+from .order import Ordering, code_chars, order_rows, split_order, where_start
 from .params import DERIVATIONS, TYPES, Derived, Parameter, QueryError, QueryParameterError, sparql_term
 
 QUERIES_DIR = resource_dir("queries")
@@ -73,6 +73,7 @@ class NamedQuery:
     examples: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     federation: str = ""  # what a federated run (several shards) cannot see, when anything
+    services: tuple[str, ...] = ()  # the endpoints named by SERVICE clauses (they would be fetched)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -193,9 +194,25 @@ def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
                        parameters=tuple(parameters), derived=tuple(derived), lists=lists,
                        examples=tuple(fields.get("example", [])),
                        notes=tuple(fields.get("note", [])),
-                       federation=" ".join(fields.get("federation", [])))
+                       federation=" ".join(fields.get("federation", [])), services=service_targets(text))
     where_start(text)
     return query
+
+
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_SERVICE_TARGET = re.compile(r"\s*(?:SILENT\s+)?(<[^>]*>|\S+)", re.IGNORECASE)
+
+
+def service_targets(text: str) -> tuple[str, ...]:
+    """The targets of the SERVICE clauses of a query (keywords outside comments, strings and IRIs)."""
+    chars = [" "] * len(text)
+    for index, char in code_chars(text):
+        chars[index] = char
+    targets = []
+    for keyword in _SERVICE.finditer("".join(chars)):
+        target = _SERVICE_TARGET.match(text, keyword.end())
+        targets.append(target.group(1) if target else "")
+    return tuple(targets)
 
 
 def load_query(path: str | Path) -> NamedQuery:
@@ -262,15 +279,29 @@ def _split_template(text: str, lists: tuple[str, ...]) -> tuple[str, Ordering]:
     return split_order(text, lists)
 
 
-def run_query(query: NamedQuery, store: QueryStore, params: Mapping[str, str] | None = None) -> Solutions:
+def check_network(query: NamedQuery, allow_network: bool = False) -> None:
+    """Refuse a query whose SERVICE clauses would fetch, unless the network is allowed."""
+    if query.services and not allow_network:
+        raise QueryError(f"{query.path}: SERVICE {query.services[0]} would reach the network: "
+                         "pdgraph makes no network request unless asked (--allow-network)")
+
+
+def run_query(query: NamedQuery, store: QueryStore, params: Mapping[str, str] | None = None,
+              allow_network: bool = False) -> Solutions:
     """Run a catalogue query on a store with its parameters bound as RDF terms.
 
+    A query with a SERVICE clause would make the engine fetch from the endpoint it names:
+    it is refused unless ``allow_network`` (pdgraph makes no network request unless asked).
     A final ``ORDER BY`` over projected variables is applied to the answer here, the same way
     for every store (`split_order`); list columns are sorted item by item (`sorted_lists`)."""
+    check_network(query, allow_network)
     bindings = query.bind(params or {})
     template, ordering = _split_template(query.text, query.lists)  # the VALUES block never touches ORDER BY
     text = query.render(bindings, template)
-    answer = store.select(text)  # not under gc_paused: rdflib's engine makes cycles for minutes
+    try:
+        answer = store.select(text)  # not under gc_paused: rdflib's engine makes cycles for minutes
+    except StoreError as error:  # name the query file: a malformed user .rq must say which
+        raise QueryError(f"{query.path}: {error}") from None
     with gc_paused():
         solutions = sorted_lists(answer, query.lists)
         return order_rows(solutions, ordering) if ordering.keys else solutions

@@ -21,7 +21,7 @@ from .params import QueryError
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 
 
-def _code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
+def code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
     """(index, character) of the query text up to ``end`` that are SPARQL syntax: outside
     ``#`` comments, string literals (all four quote forms, with escapes) and IRIs."""
     i, n = 0, len(text) if end is None else end
@@ -47,7 +47,7 @@ def _code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
 
 def where_start(text: str) -> int:
     """Index of the ``{`` that opens the query's WHERE group (outside comments, strings, IRIs)."""
-    start = next((i for i, ch in _code_chars(text) if ch == "{"), None)
+    start = next((i for i, ch in code_chars(text) if ch == "{"), None)
     if start is None:
         raise QueryError("the query has no WHERE group")
     return start
@@ -103,7 +103,7 @@ def _code_only(text: str) -> str:
 
 def _depth(code: str, end: int) -> int:
     """The ``{ }`` nesting depth at ``end`` (braces in comments, strings and IRIs do not count)."""
-    return sum({"{": 1, "}": -1}.get(ch, 0) for _, ch in _code_chars(code, end))
+    return sum({"{": 1, "}": -1}.get(ch, 0) for _, ch in code_chars(code, end))
 
 
 def _projected(text: str) -> set[str] | None:

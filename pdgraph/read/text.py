@@ -32,7 +32,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Legacy Japanese encodings tried when the bytes are not UTF-8, most common first.
-_LEGACY = ("cp932", "euc_jp")
+# euc_jis_2004 is EUC-JP with JIS X 0213 plane 1: it reads the NEC special characters
+# (① at 0xADA1, Ⅰ, ㍉, №) that `nkf -e` and eucJP-ms write and plain euc_jp refuses.
+_LEGACY = ("cp932", "euc_jp", "euc_jis_2004")
+_LEGACY_NAMES = {"cp932": "Shift_JIS/CP932", "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP"}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
@@ -122,13 +125,18 @@ def decode(data: bytes, name: str = "<bytes>") -> SourceText:
         return SourceText(name, _unify(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError as utf8_error:
         candidates = []
+        failures = [(utf8_error.start, "UTF-8")]
         for encoding in _LEGACY:
             try:
                 candidates.append((encoding, data.decode(encoding)))
-            except UnicodeDecodeError:
-                continue
+            except UnicodeDecodeError as error:
+                failures.append((error.start, _LEGACY_NAMES[encoding]))
         if not candidates:
-            raise DecodeError(name, utf8_error.start, "not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP") from None
+            # The encoding that read furthest is the file's: its first bad byte is the place to show.
+            offset, encoding_name = max(failures, key=lambda failure: failure[0])
+            line = data.count(b"\n", 0, offset) + 1
+            raise DecodeError(name, offset, f"line {line}: invalid {encoding_name} "
+                              "byte sequence (not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP)") from None
         # Both legacy decoders can succeed on the same bytes; real Japanese text has kana.
         encoding, text = max(candidates, key=lambda c: len(_KANA.findall(c[1])))
         return SourceText(name, _unify(text), encoding)

@@ -1,0 +1,59 @@
+"""Guards on RDF inputs: nothing in an RDF file may make pdgraph expand entities or fetch.
+
+- RDF/XML: a DTD that declares entities is refused before parsing. Nested
+  entities ("billion laughs") expand exponentially; external ones read files or
+  the network. RDF needs neither.
+- JSON-LD: a ``@context`` (or ``@import``) given by URL would be fetched by the
+  parser. pdgraph makes no network request unless asked, so a remote context is
+  refused with a message telling to inline it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import RdfInputError
+
+# The prolog of an XML document ends at the first element start tag.
+_PROLOG_END = re.compile(rb"<(?![?!])")
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+def check_xml_prolog(path: Path, data: bytes) -> None:
+    """Refuse an RDF/XML file whose DTD declares entities."""
+    end = _PROLOG_END.search(data)
+    prolog = data[: end.start()] if end else data
+    if _ENTITY_DECL.search(prolog):
+        raise RdfInputError(f"{path}: refused: the DTD declares entities "
+                            "(entity expansion is not allowed in RDF/XML input)")
+
+
+def _remote_contexts(node, found: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        found.append(item)
+                    else:
+                        _remote_contexts(item, found)
+            else:
+                _remote_contexts(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _remote_contexts(item, found)
+
+
+def check_jsonld(path: Path, data: bytes) -> object:
+    """The parsed JSON-LD document, or an error when it names a context by reference."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RdfInputError(f"{path}: cannot parse as json-ld: {error}") from None
+    found: list[str] = []
+    _remote_contexts(document, found)
+    if found:
+        raise RdfInputError(f"{path}: refused: @context {found[0]!r} is a reference that would be fetched "
+                            "(pdgraph makes no network request): put the context inline")
+    return document
