@@ -53,11 +53,6 @@ def where_start(text: str) -> int:
     return start
 
 
-def code_chars(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
-    """`_code_chars` for other modules: the characters of the text that are SPARQL syntax."""
-    return _code_chars(text, end)
-
-
 def projected(text: str) -> set[str] | None:
     """`_projected` for other modules: the variables the outer SELECT projects (None for ``*``)."""
     return _projected(text)
@@ -66,7 +61,7 @@ def projected(text: str) -> set[str] | None:
 def where_end(text: str) -> int:
     """Index of the ``}`` that closes the query's WHERE group (`where_start`'s match)."""
     depth = 0
-    for i, ch in _code_chars(text):
+    for i, ch in code_chars(text):
         if ch == "{":
             depth += 1
         elif ch == "}":
