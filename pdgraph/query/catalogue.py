@@ -45,6 +45,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.term import Identifier, Node
 
+from ..graph.endpoint import EndpointError
 from ..graph.stores import QueryStore, Solutions, StoreError, gc_paused
 from ..resources import resource_dir
 from .order import Ordering, code_chars, order_rows, split_order, where_start
@@ -300,6 +301,8 @@ def run_query(query: NamedQuery, store: QueryStore, params: Mapping[str, str] | 
     text = query.render(bindings, template)
     try:
         answer = store.select(text)  # not under gc_paused: rdflib's engine makes cycles for minutes
+    except EndpointError:  # already names the endpoint; the query is not at fault
+        raise
     except StoreError as error:  # name the query file: a malformed user .rq must say which
         raise QueryError(f"{query.path}: {error}") from None
     with gc_paused():
