@@ -231,8 +231,9 @@ def test_a_killed_serve_leaves_no_server_behind(store_dir):
         try:
             EndpointStore(url, timeout=2).graph_count()
         except EndpointError as error:
-            assert "cannot connect" in str(error)
-            return
+            if "cannot connect" in str(error):
+                return
+            # a server being killed may still accept and then reset the connection: poll again
         time.sleep(0.1)
     raise AssertionError(f"the server at {url} still answers after pdgraph serve was killed")
 
