@@ -28,6 +28,17 @@ def seed_ingested(seed_paths) -> Ingested:
     return result
 
 
+@pytest.fixture(scope="session")
+def seed_oxigraph(seed_ingested):
+    """The examples in an in-memory Oxigraph store: the embedded answers that other stores are
+    compared with (do not mutate)."""
+    from pdgraph.graph.stores import OxigraphStore
+
+    store = OxigraphStore()
+    store.add_dataset(seed_ingested.dataset)
+    return store
+
+
 @pytest.fixture
 def write_doc(tmp_path):
     """Write a small document (text) to a file and return its path."""

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 from pdgraph.cli import main
 from pdgraph.graph.endpoint import EndpointStore
 from pdgraph.graph.server import OxigraphServer
-from pdgraph.graph.stores import OxigraphStore
 from pdgraph.query.catalogue import load_catalogue, run_query
 from pdgraph.query.federation import FederatedStore, FederationError, federate
 
@@ -31,32 +30,25 @@ def shards(tmp_path_factory, seed_paths):
         yield a, b
 
 
-@pytest.fixture(scope="module")
-def whole(seed_ingested):
-    store = OxigraphStore()
-    store.add_dataset(seed_ingested.dataset)
-    return store
-
-
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_a_federated_query_gives_the_answer_of_one_store(shards, whole, name):
+def test_a_federated_query_gives_the_answer_of_one_store(shards, seed_oxigraph, name):
     endpoints = [EndpointStore(server.query_url) for server in shards]
     params = SEED_PARAMS.get(name, {})
     federated = run_query(CATALOGUE[name], FederatedStore(endpoints), params)
-    one = run_query(CATALOGUE[name], whole, params)
+    one = run_query(CATALOGUE[name], seed_oxigraph, params)
     assert federated.variables == one.variables
     assert federated.rows == one.rows  # reach too: no walk in the examples crosses assessments
 
 
-def test_the_split_matters(shards, whole):
+def test_the_split_matters(shards, seed_oxigraph):
     """Each shard alone misses what only the union knows: the federation is doing the work."""
     name = "shared-recipients"
-    one = run_query(CATALOGUE[name], whole, {})
+    one = run_query(CATALOGUE[name], seed_oxigraph, {})
     assert len(one.rows) == 1  # 都道府県知事又は市町村長, from 大分市長 and 練馬区長
     for server in shards:
         assert run_query(CATALOGUE[name], EndpointStore(server.query_url), {}).rows == []
     counts = [run_query(CATALOGUE["stats"], EndpointStore(s.query_url), {}).records()[0] for s in shards]
-    total = run_query(CATALOGUE["stats"], whole, {}).records()[0]
+    total = run_query(CATALOGUE["stats"], seed_oxigraph, {}).records()[0]
     assert sum(int(c["assessments"]) for c in counts) == int(total["assessments"]) == 4
     assert sum(int(c["recipients"]) for c in counts) > int(total["recipients"])  # a recipient on both shards
 

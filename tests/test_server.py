@@ -51,20 +51,13 @@ def server(store_dir):
         yield running
 
 
-@pytest.fixture(scope="module")
-def embedded(seed_ingested):
-    store = OxigraphStore()
-    store.add_dataset(seed_ingested.dataset)
-    return store
-
-
 # --------------------------------------------------------------------------- the same answers
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_every_catalogue_query_gives_the_same_rows_over_http(server, embedded, name):
+def test_every_catalogue_query_gives_the_same_rows_over_http(server, seed_oxigraph, name):
     params = SEED_PARAMS.get(name, {})
     remote = run_query(CATALOGUE[name], EndpointStore(server.query_url), params)
-    local = run_query(CATALOGUE[name], embedded, params)
+    local = run_query(CATALOGUE[name], seed_oxigraph, params)
     assert remote.variables == local.variables
     assert remote.rows == local.rows
     if name in ("flows", "recipients-of", "stats", "linkage-rows"):
