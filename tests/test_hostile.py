@@ -108,6 +108,19 @@ def test_jsonld_remote_context_is_never_fetched(tmp_path, listening_server, wher
     assert requests == []
 
 
+def test_relative_iris_of_a_checked_file_resolve_against_the_file(tmp_path):
+    from rdflib import Dataset, URIRef
+
+    from pdgraph.graph.ingest import load_rdf
+
+    doc = tmp_path / "rel.jsonld"
+    doc.write_text('{"@context": {"name": "http://e.org/name"}, "@id": "#me", "name": "x"}', encoding="utf-8")
+    dataset = Dataset()
+    load_rdf(dataset, doc)
+    subjects = {s for graph in dataset.graphs() for s, _, _ in graph}
+    assert subjects == {URIRef(doc.resolve().as_uri() + "#me")}
+
+
 def test_jsonld_with_an_inline_context_is_read(tmp_path):
     doc = tmp_path / "inline.jsonld"
     doc.write_text('{"@context": {"name": "http://e.org/name"}, "@id": "http://e.org/s", "name": "x"}',

@@ -8,7 +8,6 @@ they are, so every command accepts documents and graphs alike.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +61,8 @@ def is_rdf(path: str | Path) -> bool:
     return Path(path).suffix.lower() in RDF_FORMATS
 
 
-def guard_rdf(path: Path, fmt: str) -> str | None:
-    """Check an RDF/XML or JSON-LD file before parsing (see `rdf_guard`); the JSON-LD text to parse."""
+def guard_rdf(path: Path, fmt: str) -> bytes | None:
+    """The bytes of an RDF/XML or JSON-LD file, checked before parsing (see `rdf_guard`)."""
     if fmt not in ("xml", "json-ld"):
         return None
     try:
@@ -72,8 +71,9 @@ def guard_rdf(path: Path, fmt: str) -> str | None:
         raise RdfInputError(f"{path}: cannot read: {error.strerror}") from None
     if fmt == "xml":
         check_xml_prolog(path, data)
-        return None
-    return json.dumps(check_jsonld(path, data))
+    else:
+        check_jsonld(path, data)
+    return data
 
 
 def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
@@ -85,10 +85,12 @@ def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
     try:
         if fmt in ("trig", "nquads"):
             dataset.parse(path, format=fmt)
-        elif guarded is not None:
-            dataset.graph(URIRef(path.resolve().as_uri())).parse(data=guarded, format=fmt)
         else:
-            dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
+            graph = dataset.graph(URIRef(path.resolve().as_uri()))
+            if guarded is not None:  # the checked bytes, read once; relative IRIs against the file as before
+                graph.parse(data=guarded, format=fmt, publicID=path.resolve().as_uri())
+            else:
+                graph.parse(path, format=fmt)
     except Exception as error:  # rdflib raises many parser-specific types
         raise RdfInputError(f"{path}: cannot parse as {fmt}: {error}") from None
     return sorted(g.identifier for g in dataset.graphs() if g.identifier not in before and len(g))

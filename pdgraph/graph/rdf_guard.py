@@ -45,8 +45,8 @@ def _remote_contexts(node, found: list[str]) -> None:
             _remote_contexts(item, found)
 
 
-def check_jsonld(path: Path, data: bytes) -> object:
-    """The parsed JSON-LD document, or an error when it names a context by reference."""
+def check_jsonld(path: Path, data: bytes) -> None:
+    """Refuse a JSON-LD document that is not JSON or names a context by reference."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -56,4 +56,3 @@ def check_jsonld(path: Path, data: bytes) -> object:
     if found:
         raise RdfInputError(f"{path}: refused: @context {found[0]!r} is a reference that would be fetched "
                             "(pdgraph makes no network request): put the context inline")
-    return document
