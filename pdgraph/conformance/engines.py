@@ -209,7 +209,12 @@ class PyshaclEngine:
             self.oxigraph = False
 
     def _data(self, graph: Graph):
-        if self.oxigraph:
+        if self.oxigraph and hasattr(graph, "oxigraph"):  # a TripleGraph: its store, kept for its queries
+            try:
+                return graph.oxigraph()
+            except (SyntaxError, ValueError):  # an IRI Oxigraph rejects: use rdflib
+                pass
+        elif self.oxigraph:
             import pyoxigraph as ox
             store = ox.Store()
             try:
