@@ -10,7 +10,7 @@ import click
 from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_option, report_problems,
                      sources_or_exit)
 from ..errors import PdgraphError
-from ..graph.ingest import Problem
+from ..graph.ingest import Problem, is_rdf
 
 # Above this many assessments the flow map is left out unless asked for: a page of 10,000
 # assessments is ~230 MB, which no browser opens, and drawing it takes gigabytes.
@@ -58,7 +58,8 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
     problems: list[Problem] = []
     started = time.perf_counter()
     try:
-        stream = GraphStream(trig=True, ntriples=True, step=step)
+        mapped = len(paths) <= map_limit or any(is_rdf(path) for path in paths)  # else no graph waits for the map
+        stream = GraphStream(trig=True, ntriples=mapped, step=step)
         for event in each_graph(stream, paths, None, jobs, bar):
             if isinstance(event, Problem):
                 problems.append(event)
@@ -66,7 +67,8 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
                 (source, text), result = event.extra
                 graph_file.add(event.name, event.trig)
                 facts.write(event.name, text, source)
-                spill.add(event.name, event.ntriples)
+                if mapped and len(results) <= map_limit:
+                    spill.add(event.name, event.ntriples)
                 sizes[event.name] = event.triples
                 results[event.name] = result
         graph_file.close(bar)
