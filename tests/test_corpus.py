@@ -168,6 +168,21 @@ def test_store_answers_equal_document_answers(tmp_path, docs, store):
     assert json.loads(one.stdout)["results"] == json.loads(two.stdout)["results"]
 
 
+def test_trig_loads_straight_into_a_store(tmp_path, docs, store):
+    graph = tmp_path / "g.trig"
+    assert invoke("build", *docs, "-o", graph, "-q").exit_code == 0
+    direct = tmp_path / "direct"
+    result = invoke("build", graph, "--store", direct, "-q")
+    assert result.exit_code == 0 and result.stdout.startswith("4 assessment graph(s), 5047 triples")
+    for name in ("stats", "flows"):
+        assert invoke("query", name, "--store", direct, "-f", "csv").stdout == \
+               invoke("query", name, "--store", store, "-f", "csv").stdout
+    broken = tmp_path / "broken.nq"
+    broken.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = invoke("build", broken, "--store", direct, "-q")
+    assert result.exit_code == 2 and "broken.nq: cannot load into Oxigraph" in result.output
+
+
 def test_a_store_is_only_read_by_commands_without_sources(store):
     files = {p: p.stat().st_mtime_ns for p in store.iterdir()}
     assert invoke("query", "stats", "--store", store, "-f", "csv").exit_code == 0
@@ -241,7 +256,7 @@ def test_list_files_and_directories_report_their_place(tmp_path):
 
 # --------------------------------------------------------------------------- progress
 
-BAR = re.compile(r"^(reading|validating|writing) +(\d+)/(\d+) +(\d+)% \[[#.]{24}\] +[\d.]+/s (in|ETA) \d+:\d\d:\d\d$")
+BAR = re.compile(r"^(reading|loading|validating|writing) +(\d+)/(\d+) +(\d+)% \[[#.]{24}\] +[\d.]+/s (in|ETA) \d+:\d\d:\d\d$")
 
 
 def test_progress_bars_on_stderr_and_quiet(tmp_path, docs):
@@ -255,6 +270,8 @@ def test_progress_bars_on_stderr_and_quiet(tmp_path, docs):
     validate = invoke("validate", *docs, "-f", "json")
     assert any(BAR.match(line) and line.startswith("validating") for line in validate.stderr.splitlines())
     assert invoke("validate", *docs, "-f", "json", "-q").stderr == ""
+    loading = invoke("build", *docs, "--store", tmp_path / "s")
+    assert [line.split()[0] for line in loading.stderr.splitlines()] == ["loading", "compacting…"]
 
 
 class FakeClock:
@@ -315,6 +332,34 @@ def test_triple_graph_reads_like_rdflib(seed_ingested):
         assert facts_from_graph(light) == facts_from_graph(graph)
         rows = light.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert int(rows[0].asdict()["n"]) == len(graph)
+
+
+def test_message_queries_on_oxigraph_answer_as_rdflib(seed_ingested):
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+
+    from pdgraph.conformance import load_shapes
+    from pdgraph.graph.triples import StoreGraph, _select
+    from pdgraph.graph.vocab import PDG
+
+    queries = [info.message_query for info in load_shapes().info.values() if info.message_query]
+    assert len(queries) >= 5
+    checked = 0
+    for graph in assessment_graphs(seed_ingested.dataset):
+        plain = Graph()
+        for triple in graph:
+            plain.add(triple)
+        light = StoreGraph.from_text(ntriples(graph).encode("utf-8"), graph.identifier)
+        focus = sorted(set(graph.subjects(RDF.type, PDG.Flow)) | set(graph.subjects(RDF.type, PDG.DataFile)))
+        for query in queries:
+            for node in focus:
+                for path in (PDG.methodOther, PDG.sourceText):  # as a result gives them: focus and path bound
+                    bindings = {"this": node, "path": path}
+                    expected = [{str(k): v for k, v in row.asdict().items()}
+                                for row in plain.query(query, initBindings=bindings)]
+                    assert [row.asdict() for row in _select(light.oxigraph(), query, bindings)] == expected
+                    checked += 1
+    assert checked > 100
 
 
 def test_run_is_the_same_with_one_or_two_workers(tmp_path, corpus):

@@ -47,7 +47,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
     def step(data):  # in a worker: everything that needs the assessment's triples
         if not data.has_assessment:
             return None
-        return facts_json(data.graph), validate_one(data.graph, shapes, engine)
+        return facts_json(data.graph), validate_one(data.store_graph, shapes, engine)
 
     bar = ProgressBar(quiet)
     graph_file = SortedGraphFile(out / "graph.trig")

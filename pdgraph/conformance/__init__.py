@@ -293,7 +293,7 @@ def _validation_step(shapes: Shapes, engine: str) -> Callable[[GraphData], Asses
     """The per-graph work of a streaming validation (runs in the worker processes)."""
 
     def step(data: GraphData) -> AssessmentResult | None:
-        return validate_one(data.graph, shapes, engine) if data.has_assessment else None
+        return validate_one(data.store_graph, shapes, engine) if data.has_assessment else None
 
     return step
 

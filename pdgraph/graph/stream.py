@@ -40,7 +40,7 @@ from .mapping import assessment_triples
 from .iris import graph_iri
 from .serialize import graph_block, header, nquads_block
 from .stores import OxigraphStore, StoreError
-from .triples import TripleGraph, ntriples, parse_ntriples
+from .triples import StoreGraph, TripleGraph, ntriples, parse_ntriples
 from .vocab import PDG
 
 # progress(phase, done, total): called after each item of a long batch (total 0: unknown).
@@ -69,27 +69,55 @@ class DocumentSummary:
         return cls(a.organization, a.kind, a.number, len(a.files), flows, len(a.sections_seen))
 
 
-@dataclass
 class GraphData:
-    """One graph inside a worker: where it came from, its name and triples (handed to the caller's step)."""
+    """One graph inside a worker, handed to the caller's step: where it came from, its name, and its
+    triples as rdflib terms (``triples``, ``graph``) or in Oxigraph (``store_graph``), each made
+    on first use from what the graph came as (mapped triples, or N-Triples text)."""
 
-    source: str
-    name: URIRef
-    triples: set | list
-    assessment: Assessment | None = None
-    _graph: TripleGraph | None = field(default=None, repr=False)
+    def __init__(self, source: str, name: URIRef, triples: set | list | None = None,
+                 assessment: Assessment | None = None, text: bytes | None = None):
+        self.source, self.name, self.assessment, self.text = source, name, assessment, text
+        self._triples = triples
+        self._graph: TripleGraph | None = None
+        self._store_graph: TripleGraph | StoreGraph | None = None
+
+    @property
+    def triples(self) -> set | list:
+        if self._triples is None:
+            self._triples = parse_ntriples(self.text)
+        return self._triples
 
     @property
     def graph(self) -> TripleGraph:
+        """Indexed rdflib terms: for many look-ups (facts)."""
         if self._graph is None:
-            self._graph = TripleGraph(self.triples, self.name)
+            self._graph = TripleGraph(self.triples, self.name, self.text)
         return self._graph
+
+    @property
+    def store_graph(self) -> TripleGraph | StoreGraph:
+        """The graph in an in-memory Oxigraph store (what pyshacl validates), read through the
+        rdflib-like API for the few look-ups of a report; the `TripleGraph` when Oxigraph refuses
+        a term of it."""
+        if self._store_graph is None:
+            text = self.text if self.text is not None else ntriples(self.triples).encode("utf-8")
+            try:
+                self._store_graph = StoreGraph.from_text(text, self.name)
+            except (SyntaxError, ValueError):
+                self._store_graph = self.graph
+        return self._store_graph
+
+    @property
+    def size(self) -> int:
+        return len(self._triples) if self._triples is not None else len(self.store_graph)
 
     @property
     def has_assessment(self) -> bool:
         if self.assessment is not None:
             return True
-        return any(p == RDF.type and o == PDG.Assessment for _, p, o in self.triples)
+        if self._triples is None:
+            return (None, RDF.type, PDG.Assessment) in self.store_graph
+        return any(p == RDF.type and o == PDG.Assessment for _, p, o in self._triples)
 
 
 @dataclass
@@ -115,7 +143,14 @@ class Finished:
     graphs: int
 
 
-Event = Outcome | Problem | Finished
+@dataclass(frozen=True)
+class DirectLoad:
+    """A TriG / N-Quads file for the consumer to bulk-load into its store, in its turn."""
+
+    source: str
+
+
+Event = Outcome | Problem | Finished | DirectLoad
 
 
 # --------------------------------------------------------------------------- the work of one item
@@ -139,12 +174,14 @@ class GraphStream:
             return [Problem(source, task[2]), Finished(source, 0)]
         if kind == "end":
             return [Finished(source, task[2])]
+        if kind == "direct":
+            return [DirectLoad(source), Finished(source, 0)]
         try:
             if kind == "document":
                 assessment = assessment_from_path(source)
                 data = GraphData(source, graph_iri(assessment), assessment_triples(assessment), assessment)
                 return [self.outcome(data), Finished(source, 1)]
-            data = GraphData(source, URIRef(task[2]), parse_ntriples(task[3]))
+            data = GraphData(source, URIRef(task[2]), text=task[3])
             outcome = [self.outcome(data)]
             return outcome + [Finished(source, 1)] if kind == "stored" else outcome
         except PdgraphError as error:
@@ -154,7 +191,7 @@ class GraphStream:
                     Finished(source, 0)]
 
     def outcome(self, data: GraphData) -> Outcome:
-        out = Outcome(data.source, str(data.name), len(data.triples), data.has_assessment)
+        out = Outcome(data.source, str(data.name), data.size, data.has_assessment)
         if data.assessment is not None:
             out.summary = DocumentSummary.of(data.assessment)
         if self.trig:
@@ -162,7 +199,7 @@ class GraphStream:
         if self.nquads:
             out.nquads = ntriples(data.triples, data.name).encode("utf-8")
         if self.ntriples:
-            out.ntriples = ntriples(data.triples).encode("utf-8")
+            out.ntriples = data.text if data.text is not None else ntriples(data.triples).encode("utf-8")
         if self.step is not None:
             out.extra = self.step(data)
         return out
@@ -227,8 +264,12 @@ class _Scratch:
             self._directory.cleanup()
 
 
-def source_tasks(paths: Iterable[str]) -> Iterator[tuple]:
-    """One item per document; one per graph of an RDF source (parsed here), then its end marker."""
+def source_tasks(paths: Iterable[str], direct: bool = False) -> Iterator[tuple]:
+    """One item per document; one per graph of an RDF source (parsed here), then its end marker.
+
+    With ``direct``, a TriG or N-Quads file is one item that the consumer bulk-loads into its
+    store in its turn (`DirectLoad`): no parsing into Python terms on the way.
+    """
     import pyoxigraph as ox
 
     scratch = _Scratch()
@@ -237,6 +278,9 @@ def source_tasks(paths: Iterable[str]) -> Iterator[tuple]:
             path = str(path)
             if not is_rdf(path):
                 yield ("document", path)
+                continue
+            if direct and RDF_FORMATS[Path(path).suffix.lower()] in _DATASET_FORMATS:
+                yield ("direct", path)
                 continue
             try:
                 store, names = scratch.load(path)
@@ -367,6 +411,28 @@ class StoreLoader:
             self.store.bulk_load_nquads(b"".join(self._pending))
         self._pending, self._names, self._size = [], set(), 0
 
+    def load_file(self, path: str) -> dict[str, int]:
+        """Bulk-load a TriG / N-Quads file after what came before it; keep only its graphs that hold an
+        assessment. Returns their names and sizes. `StoreError` if it cannot be loaded."""
+        import pyoxigraph as ox
+
+        self.flush()
+        names = self.store.load_file(path, optimize=False)
+        kept = {}
+        for name in names:
+            node = ox.NamedNode(str(name))  # str(node) is <IRI>, checked by the parser: safe in a query
+            if not self.store.store.query(_HAS_ASSESSMENT.format(graph=node)):
+                self.store.store.remove_graph(node)
+                continue
+            count = next(iter(self.store.store.query(_COUNT_TRIPLES.format(graph=node))))
+            kept[str(name)] = int(count[0].value)
+        self.loaded += len(kept)
+        return kept
+
+
+_HAS_ASSESSMENT = "ASK {{ GRAPH {graph} {{ ?a a <https://w3id.org/pdgraph/ns#Assessment> }} }}"
+_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+
 
 def each_graph(stream: GraphStream, paths: Iterable[str] | None = None, store: str | Path | None = None,
                jobs: int | None = None, progress: Progress | None = None, phase: str = "reading") -> Iterator[Event]:
@@ -416,15 +482,22 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
     paths = [str(p) for p in paths]
     fmt = output_format(output) if output else None
     stream = GraphStream(trig=fmt == "trig", nquads=store is not None or fmt == "nquads")
+    direct = store is not None and output is None  # TriG / N-Quads straight into the store
     result = BuildResult()
     with stream.pool(jobs) as pool:
         target = store if isinstance(store, OxigraphStore) or store is None else OxigraphStore(store)
         writer = SortedGraphFile(output, fmt) if output else None
         loader = StoreLoader(target) if target is not None else None
         try:
-            for event in stream.events(pool, source_tasks(paths), len(paths), progress):
+            phase = "loading" if direct else "reading"
+            for event in stream.events(pool, source_tasks(paths, direct), len(paths), progress, phase):
                 if isinstance(event, Problem):
                     result.problems.append(event)
+                elif isinstance(event, DirectLoad):
+                    try:
+                        result.graphs.update(loader.load_file(event.source))
+                    except StoreError as error:
+                        result.problems.append(Problem(event.source, str(error)))
                 elif isinstance(event, Outcome) and event.has_assessment:
                     result.graphs[event.name] = event.triples
                     if event.summary is not None:
@@ -449,6 +522,6 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
     return result
 
 
-__all__ = ["BuildResult", "DocumentSummary", "Finished", "GraphData", "GraphStream", "Outcome", "Progress", "Spill",
+__all__ = ["BuildResult", "DirectLoad", "DocumentSummary", "Finished", "GraphData", "GraphStream", "Outcome", "Progress", "Spill",
            "SortedGraphFile", "StoreLoader", "StoreError", "build_corpus", "each_graph", "output_format",
            "source_tasks", "store_tasks"]

@@ -1,12 +1,21 @@
-"""One assessment's triples without a store: N-Triples / N-Quads text and a small read-only graph.
+"""One assessment's triples without a dataset: N-Triples / N-Quads text and small read-only graphs.
 
 A corpus is processed one assessment at a time in worker processes, so each graph travels as
-plain data: the set of rdflib triples the mapping made, N-Triples text between processes (parsed
-back by Oxigraph in Rust), and `TripleGraph`, an indexed view of one graph with the part of
-rdflib's ``Graph`` API that facts, validation reports and maps read (``objects``, ``subjects``,
-``value``, ``in``). Building it costs ~1 µs a triple; an rdflib ``Graph`` in its memory store
-costs ~10 µs (three indexes and a context per triple), which was a quarter of validating one
-assessment.
+plain data: the set of rdflib triples the mapping made, or N-Triples text between processes
+(parsed back by Oxigraph in Rust). Two read-only views give the part of rdflib's ``Graph`` API
+that facts, validation reports and maps read (``objects``, ``subjects``, ``value``, ``in``,
+``query``):
+
+- `TripleGraph` indexes rdflib triples by subject and object (~1 µs a triple; an rdflib
+  ``Graph`` in its memory store costs ~10 µs: three indexes and a context per triple). Best for
+  many look-ups (facts).
+- `StoreGraph` reads an in-memory Oxigraph store (the one pyshacl validates), converting only
+  the terms a look-up returns. Best for few look-ups (locating a finding): a graph that came as
+  N-Triples is never converted into Python terms as a whole.
+
+Both return several values sorted by their N-Triples text, so a reader that takes the first
+gets the same one in every process (rdflib's order follows string hashes, which differ
+between runs).
 """
 from __future__ import annotations
 
@@ -76,8 +85,10 @@ class TripleGraph:
     which differ between runs.
     """
 
-    def __init__(self, triples: Iterable[tuple], identifier: URIRef | None = None):
+    def __init__(self, triples: Iterable[tuple], identifier: URIRef | None = None, text: bytes | None = None):
+        """``text``: the same triples as N-Triples, when at hand (loaded into Oxigraph as they are)."""
         self.identifier = identifier
+        self._text = text
         self._triples = set(triples)
         by_subject: dict = {}
         by_object: dict = {}
@@ -86,7 +97,6 @@ class TripleGraph:
             by_object.setdefault(o, {}).setdefault(p, []).append(s)
         self._by_subject = by_subject
         self._by_object = by_object
-        self._rdflib: Graph | None = None
         self._oxigraph = None
 
     def __len__(self) -> int:
@@ -134,14 +144,6 @@ class TripleGraph:
             return next(self.objects(subject, predicate), default)
         return next(self.subjects(predicate, object), default)
 
-    def rdflib_graph(self) -> Graph:
-        """The same triples as an rdflib ``Graph`` (built once)."""
-        if self._rdflib is None:
-            graph = Graph(identifier=self.identifier) if self.identifier is not None else Graph()
-            graph.addN((s, p, o, graph) for s, p, o in self._triples)
-            self._rdflib = graph
-        return self._rdflib
-
     def oxigraph(self):
         """The same triples in an in-memory Oxigraph store (built once; what pyshacl validates, and
         where `query` runs). Raises SyntaxError / ValueError for a term Oxigraph rejects."""
@@ -149,7 +151,8 @@ class TripleGraph:
             import pyoxigraph as ox
 
             store = ox.Store()
-            store.load(ntriples(self._triples).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            text = self._text if self._text is not None else ntriples(self._triples).encode("utf-8")
+            store.load(text, format=ox.RdfFormat.N_TRIPLES)
             self._oxigraph = store
         return self._oxigraph
 
@@ -159,19 +162,109 @@ class TripleGraph:
         Runs on Oxigraph (rdflib's engine took ~50 ms to build and query one assessment graph);
         falls back to rdflib for a graph or query Oxigraph cannot take.
         """
+        try:
+            return _select(self.oxigraph(), text, initBindings)
+        except (SyntaxError, ValueError, TypeError, OSError, RuntimeError, PdgraphError):
+            return _rdflib_select(self._triples, text, initBindings)
+
+
+class StoreGraph:
+    """A read-only graph over an in-memory Oxigraph store holding one assessment (its default graph)."""
+
+    def __init__(self, store, identifier: URIRef | None = None):
+        self._store = store
+        self.identifier = identifier
+        self._converted: dict = {}
+
+    @classmethod
+    def from_text(cls, text: bytes, identifier: URIRef | None = None) -> StoreGraph:
+        """Load N-Triples (SyntaxError / ValueError when Oxigraph refuses them)."""
         import pyoxigraph as ox
 
-        from .stores import to_oxigraph
+        store = ox.Store()
+        store.load(text, format=ox.RdfFormat.N_TRIPLES)
+        return cls(store, identifier)
+
+    def oxigraph(self):
+        return self._store
+
+    def _rdf(self, term):
+        value = self._converted.get(term)
+        if value is None:
+            value = self._converted[term] = from_oxigraph(term)
+        return value
+
+    @staticmethod
+    def _ox(term):
+        if term is None:
+            return None
+        from .stores import StoreError, to_oxigraph
 
         try:
-            substitutions = {ox.Variable(str(name)): to_oxigraph(value) for name, value in (initBindings or {}).items()}
-            solutions = self.oxigraph().query(text, substitutions=substitutions)
-            names = [v.value for v in solutions.variables]
-            return [Row({name: from_oxigraph(value) for name, value in zip(names, solution) if value is not None})
-                    for solution in solutions]
+            return to_oxigraph(term)
+        except (StoreError, ValueError, TypeError):
+            return False  # a term Oxigraph cannot hold matches nothing
+
+    def triples(self, pattern: tuple) -> Iterator[tuple]:
+        terms = [self._ox(t) for t in pattern]
+        if any(t is False for t in terms):
+            return
+        for quad in self._store.quads_for_pattern(*terms, None):
+            yield self._rdf(quad.subject), self._rdf(quad.predicate), self._rdf(quad.object)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __contains__(self, triple: tuple) -> bool:
+        return next(self.triples(triple), None) is not None
+
+    def objects(self, subject=None, predicate=None) -> Iterator:
+        found = {o for _, _, o in self.triples((subject, predicate, None))}
+        return iter(sorted(found, key=nt_term))
+
+    def subjects(self, predicate=None, object=None) -> Iterator:  # noqa: A002 - rdflib's parameter name
+        found = {s for s, _, _ in self.triples((None, predicate, object))}
+        return iter(sorted(found, key=nt_term))
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
+        if subject is not None:
+            return next(self.objects(subject, predicate), default)
+        return next(self.subjects(predicate, object), default)
+
+    def query(self, text: str, initBindings: dict | None = None) -> list[Row]:  # noqa: N803 - rdflib's name
+        """The rows of a SELECT query over this graph, variables pre-bound by ``initBindings``
+        (rdflib's engine for a query Oxigraph cannot run)."""
+        try:
+            return _select(self._store, text, initBindings)
         except (SyntaxError, ValueError, TypeError, OSError, RuntimeError, PdgraphError):
-            return [Row({str(k): v for k, v in row.asdict().items()})
-                    for row in self.rdflib_graph().query(text, initBindings=initBindings)]
+            return _rdflib_select(self, text, initBindings)
+
+
+def _select(store, text: str, bindings: dict | None) -> list[Row]:
+    """A SELECT on an Oxigraph store with variables pre-bound, as rdflib's ``initBindings`` do: a
+    ``VALUES`` row joined first inside the WHERE group (Oxigraph's own ``substitutions`` only
+    bind variables that the query projects)."""
+    if bindings:
+        if any(isinstance(v, BNode) for v in bindings.values()):
+            raise ValueError("a blank node cannot be bound in VALUES")
+        names = " ".join(f"?{name}" for name in bindings)
+        row = " ".join(nt_term(value) for value in bindings.values())
+        brace = text.index("{")  # the WHERE group: PREFIX IRIs cannot hold a brace
+        text = f"{text[:brace + 1]} VALUES ({names}) {{ ({row}) }} {text[brace + 1:]}"
+    solutions = store.query(text)
+    names = [v.value for v in solutions.variables]
+    return [Row({name: from_oxigraph(value) for name, value in zip(names, solution) if value is not None})
+            for solution in solutions]
+
+
+def _rdflib_select(triples: Iterable[tuple], text: str, bindings: dict | None) -> list[Row]:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return [Row({str(k): v for k, v in row.asdict().items()}) for row in graph.query(text, initBindings=bindings)]
 
 
 class Row:
