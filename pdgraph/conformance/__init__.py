@@ -44,8 +44,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ..graph.ingest import Problem, assessment_graphs
-from ..graph.stores import OxigraphStore, StoreError
-from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, source_tasks, store_tasks
+from ..graph.stores import StoreError
+from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, each_graph
 from .engines import (DEFAULT_ENGINE, ENGINES, EngineError, PyrudofEngine, PyshaclEngine, RawResult,
                                  available_engines, cached_engine, can_fork, default_engine, engine_class,
                                  graph_triples, graph_turtle, make_engine, results_from_report)
@@ -323,24 +323,23 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
     origin: dict[str, str] = {}
     seen: dict[str, int] = {}  # source -> graphs holding an assessment
     failed: set[str] = set()
-    with stream.pool(_stream_jobs(name, jobs)) as pool:
-        for event in stream.events(pool, source_tasks(paths), len(paths), progress, "validating"):
-            if isinstance(event, Problem):
-                problems.append(event)
-                failed.add(event.path)
-            elif isinstance(event, Finished):
-                if event.source not in seen and event.source not in failed:
-                    reason = ("holds no assessment graph (no pdg:Assessment)" if event.graphs
-                              else "holds no graph (empty)")
-                    problems.append(Problem(event.source, f"{event.source}: {reason}"))
-                seen.pop(event.source, None)
-            elif event.extra is not None:
-                seen[event.source] = seen.get(event.source, 0) + 1
-                if event.name in origin:
-                    notes.append(f"{origin[event.name]} and {event.source} are the same assessment "
-                                 f"(評価実施機関 + 評価書番号): only {event.source} was validated")
-                origin[event.name] = event.source
-                results[event.name] = event.extra
+    for event in each_graph(stream, paths, None, _stream_jobs(name, jobs), progress, "validating"):
+        if isinstance(event, Problem):
+            problems.append(event)
+            failed.add(event.path)
+        elif isinstance(event, Finished):
+            if event.source not in seen and event.source not in failed:
+                reason = ("holds no assessment graph (no pdg:Assessment)" if event.graphs
+                          else "holds no graph (empty)")
+                problems.append(Problem(event.source, f"{event.source}: {reason}"))
+            seen.pop(event.source, None)
+        elif event.extra is not None:
+            seen[event.source] = seen.get(event.source, 0) + 1
+            if event.name in origin:
+                notes.append(f"{origin[event.name]} and {event.source} are the same assessment "
+                             f"(評価実施機関 + 評価書番号): only {event.source} was validated")
+            origin[event.name] = event.source
+            results[event.name] = event.extra
     ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, problems, time.perf_counter() - started, notes)
 
@@ -357,14 +356,11 @@ def validate_store(path: str | Path, shapes: Shapes | None = None, engine: str |
     stream = GraphStream(step=_validation_step(shapes, name))
     started = time.perf_counter()
     results = []
-    with stream.pool(_stream_jobs(name, jobs)) as pool:
-        store = OxigraphStore(path, read_only=True)  # opened after the workers forked
-        names = store.graph_names()
-        for event in stream.events(pool, store_tasks(store, names), len(names), progress, "validating"):
-            if isinstance(event, Problem):
-                raise StoreError(event.message)
-            if isinstance(event, Outcome) and event.extra is not None:
-                results.append(event.extra)
+    for event in each_graph(stream, None, path, _stream_jobs(name, jobs), progress, "validating"):
+        if isinstance(event, Problem):
+            raise StoreError(event.message)
+        if isinstance(event, Outcome) and event.extra is not None:
+            results.append(event.extra)
     ordered = sorted(results, key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, [], time.perf_counter() - started, [])
 
