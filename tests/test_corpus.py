@@ -129,6 +129,40 @@ def test_the_later_of_two_documents_of_one_assessment_wins(tmp_path, docs):
 
 # --------------------------------------------------------------------------- the store
 
+def test_the_later_of_two_documents_wins_in_the_store_too(tmp_path, docs):
+    nerima = Path(docs[3])
+    edited = tmp_path / "nerima-edited.txt"
+    edited.write_text(nerima.read_text(encoding="utf-8").replace("税務課", "税務部課税課", 1), encoding="utf-8")
+    directory = tmp_path / "s"
+    result = build_corpus([str(nerima), docs[0], str(edited)], store=directory, jobs=2)
+    assert not result.problems and len(result.graphs) == 2
+    expected = assessment_graphs(ingest([edited]).dataset)[0]
+    stored = OxigraphStore(directory, read_only=True)
+    assert len(stored.graph_names()) == 2
+    assert set(parse_ntriples(stored.graph_ntriples(str(expected.identifier)))) == set(expected)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 10 ** 9])  # every graph its own chunk; all in one
+def test_store_loader_keeps_the_order_of_graphs(tmp_path, docs, chunk_bytes):
+    from pdgraph.graph.stream import GraphStream, Outcome, StoreLoader
+
+    nerima = Path(docs[3])
+    edited = tmp_path / "nerima-edited.txt"
+    edited.write_text(nerima.read_text(encoding="utf-8").replace("税務課", "税務部課税課", 1), encoding="utf-8")
+    stream = GraphStream(nquads=True)
+    store = OxigraphStore(tmp_path / "s")
+    loader = StoreLoader(store, chunk_bytes=chunk_bytes)
+    for path in (edited, docs[0], nerima, docs[1], edited):
+        (outcome, _) = stream.process(("document", str(path)))
+        assert isinstance(outcome, Outcome)
+        loader.add(outcome.name, outcome.nquads)
+    kept, problems = loader.finish()
+    assert kept == {} and problems == [] and loader.loaded == (5 if chunk_bytes == 1 else 3)  # replaced: skipped
+    expected = assessment_graphs(ingest([edited]).dataset)[0]
+    assert len(store.graph_names()) == 3
+    assert set(parse_ntriples(store.graph_ntriples(str(expected.identifier)))) == set(expected)
+
+
 def test_store_reingest_replaces_the_graph(tmp_path, docs):
     directory = tmp_path / "s"
     nerima = Path(docs[3])
@@ -271,7 +305,7 @@ def test_progress_bars_on_stderr_and_quiet(tmp_path, docs):
     assert any(BAR.match(line) and line.startswith("validating") for line in validate.stderr.splitlines())
     assert invoke("validate", *docs, "-f", "json", "-q").stderr == ""
     loading = invoke("build", *docs, "--store", tmp_path / "s")
-    assert [line.split()[0] for line in loading.stderr.splitlines()] == ["loading", "compacting…"]
+    assert [line.split()[0] for line in loading.stderr.splitlines()] == ["reading", "loading", "compacting…"]
 
 
 class FakeClock:

@@ -234,8 +234,9 @@ class OxigraphStore:
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
 
-    def bulk_load_nquads(self, data: bytes) -> None:
-        """Add N-Quads with Oxigraph's bulk loader (no transaction: much cheaper for many graphs)."""
+    def bulk_load_nquads(self, data) -> None:
+        """Add N-Quads (bytes or a binary stream) with Oxigraph's bulk loader (no transaction: much
+        cheaper for many graphs)."""
         try:
             self.store.bulk_load(data, format=_ox().RdfFormat.N_QUADS)
         except (SyntaxError, OSError, ValueError) as error:

@@ -22,8 +22,11 @@ place in the input order.
 """
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,55 +382,138 @@ class SortedGraphFile:
             self._partial.unlink()
 
 
-class StoreLoader:
-    """Loads graphs (N-Quads) into an Oxigraph store in batches, each graph replacing its namesake.
+class _ChunkReader(io.RawIOBase):
+    """The current blocks of a `Spill`, in file order, as one stream for Oxigraph's bulk loader
+    (a block replaced by a later one of the same graph is skipped); counts the blocks it gave."""
 
-    Oxigraph's bulk loader is ~3× cheaper per quad than one transaction per graph, so graphs are
-    gathered into batches of ``batch_bytes``; a graph already in the store is removed first.
+    def __init__(self, spill: Spill):
+        self._blocks = iter(sorted(spill._index.values()))
+        self._file = spill._file
+        self._left = 0
+        self.blocks = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._left:
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._file.seek(block[0])
+            self._left = block[1]
+            self.blocks += 1
+        data = self._file.read(min(len(buffer), self._left))
+        buffer[:len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+
+class StoreLoader:
+    """Loads graphs (N-Quads) into an Oxigraph store on a background thread, each graph replacing
+    its namesake, in the order they were added.
+
+    Graphs gather in a spill file (not in memory) until ``chunk_bytes``, then one thread removes
+    the graphs of that name already in the store and bulk-loads the chunk, while the caller goes
+    on reading documents (the loader releases the GIL). Oxigraph's bulk loader costs ~3× less per
+    quad than a transaction per graph and less again for bigger chunks; its memory grows with a
+    chunk up to ~1 M quads, so a chunk stays ~256 MB (~900 assessments).
     """
 
-    def __init__(self, store: OxigraphStore, batch_bytes: int = 32 * 1024 * 1024):
+    def __init__(self, store: OxigraphStore, chunk_bytes: int = 256 * 1024 * 1024):
         self.store = store
-        self.batch_bytes = batch_bytes
-        self._pending: list[bytes] = []
-        self._names: set[str] = set()
+        self.chunk_bytes = chunk_bytes
+        self._directory = store.path.parent if store.path is not None else None
+        self._spill: Spill | None = None
         self._size = 0
-        self.loaded = 0
+        self._jobs: list[Future] = []
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdgraph-store-loader")
+        self.added = 0  # graphs handed over
+        self.loaded = 0  # graphs in the store (counted by the loading thread)
 
     def add(self, name: str, nquads: bytes) -> None:
-        if name in self._names:  # the same graph twice in one batch: the later one wins
-            self.flush()
-        if name not in self._names:
-            self.store.remove_graph_named(name)
-        self._pending.append(nquads)
-        self._names.add(name)
+        if self._spill is None:
+            self._directory and Path(self._directory).mkdir(parents=True, exist_ok=True)
+            self._spill = Spill(self._directory)
+        self._spill.add(name, nquads)
         self._size += len(nquads)
-        self.loaded += 1
-        if self._size >= self.batch_bytes:
-            self.flush()
+        self.added += 1
+        if self._size >= self.chunk_bytes:
+            self._hand_over()
 
-    def flush(self) -> None:
-        if self._pending:
-            self.store.bulk_load_nquads(b"".join(self._pending))
-        self._pending, self._names, self._size = [], set(), 0
+    def _hand_over(self) -> None:
+        if self._spill is not None:
+            self._jobs.append(self._thread.submit(self._load_chunk, self._spill))
+            self._spill, self._size = None, 0
 
-    def load_file(self, path: str) -> dict[str, int]:
-        """Bulk-load a TriG / N-Quads file after what came before it; keep only its graphs that hold an
-        assessment. Returns their names and sizes. `StoreError` if it cannot be loaded."""
+    def _load_chunk(self, spill: Spill) -> dict[str, int]:
+        try:
+            for name in spill._index:
+                self.store.remove_graph_named(name)
+            reader = _ChunkReader(spill)
+            try:
+                self.store.bulk_load_nquads(reader)
+            finally:
+                self.loaded += reader.blocks
+            return {}
+        finally:
+            spill.close()
+
+    def load_file(self, path: str) -> None:
+        """Bulk-load a TriG / N-Quads file after what came before it (see `finish`)."""
+        self._hand_over()
+        self._jobs.append(self._thread.submit(self._load_file, path))
+        self.added += 1
+
+    def _load_file(self, path: str) -> dict[str, int]:
         import pyoxigraph as ox
 
-        self.flush()
-        names = self.store.load_file(path, optimize=False)
+        try:
+            names = self.store.load_file(path, optimize=False)
+        except StoreError as error:
+            self.loaded += 1
+            return Problem(path, str(error))
         kept = {}
-        for name in names:
+        for name in names:  # only the graphs that hold an assessment stay
             node = ox.NamedNode(str(name))  # str(node) is <IRI>, checked by the parser: safe in a query
             if not self.store.store.query(_HAS_ASSESSMENT.format(graph=node)):
                 self.store.store.remove_graph(node)
                 continue
             count = next(iter(self.store.store.query(_COUNT_TRIPLES.format(graph=node))))
             kept[str(name)] = int(count[0].value)
-        self.loaded += len(kept)
+        self.loaded += 1
         return kept
+
+    def finish(self, progress: Progress | None = None) -> tuple[dict[str, int], list[Problem]]:
+        """Load what is left and wait: the graphs of the TriG / N-Quads files loaded (name -> triples)
+        and the files that could not be loaded. A chunk that cannot be loaded raises `StoreError`."""
+        self._hand_over()
+        kept, problems = {}, []
+        try:
+            for job in self._jobs:
+                while True:
+                    try:
+                        found = job.result(timeout=0.2)
+                        break
+                    except FutureTimeout:
+                        if progress is not None:
+                            progress("loading", min(self.loaded, self.added), self.added)
+                if isinstance(found, Problem):
+                    problems.append(found)
+                else:
+                    kept.update(found)
+            if progress is not None and self.added:
+                progress("loading", self.added, self.added)
+        finally:
+            self.close()
+        return kept, problems
+
+    def close(self) -> None:
+        """Stop the loading thread (what was handed over is still loaded) and drop unloaded chunks."""
+        self._thread.shutdown(wait=True)
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
 
 
 _HAS_ASSESSMENT = "ASK {{ GRAPH {graph} {{ ?a a <https://w3id.org/pdgraph/ns#Assessment> }} }}"
@@ -489,15 +575,11 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
         writer = SortedGraphFile(output, fmt) if output else None
         loader = StoreLoader(target) if target is not None else None
         try:
-            phase = "loading" if direct else "reading"
-            for event in stream.events(pool, source_tasks(paths, direct), len(paths), progress, phase):
+            for event in stream.events(pool, source_tasks(paths, direct), len(paths), progress):
                 if isinstance(event, Problem):
                     result.problems.append(event)
                 elif isinstance(event, DirectLoad):
-                    try:
-                        result.graphs.update(loader.load_file(event.source))
-                    except StoreError as error:
-                        result.problems.append(Problem(event.source, str(error)))
+                    loader.load_file(event.source)
                 elif isinstance(event, Outcome) and event.has_assessment:
                     result.graphs[event.name] = event.triples
                     if event.summary is not None:
@@ -510,7 +592,9 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                 writer.close(progress)
                 writer = None
             if loader is not None:
-                loader.flush()
+                kept, problems = loader.finish(progress)
+                result.graphs.update(kept)
+                result.problems += problems
                 if progress is not None and target.path is not None:
                     progress("compacting", 0, 0)
                 target.optimize()
@@ -519,6 +603,8 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
         finally:
             if writer is not None:
                 writer.discard()
+            if loader is not None:
+                loader.close()
     return result
 
 
