@@ -6,8 +6,9 @@
 No dataset ever holds the corpus: a worker turns one document (or one graph of an RDF file)
 into its triples, makes what the caller asked for (a TriG block, N-Quads, N-Triples, a
 summary, and the result of the caller's own step such as validating it), and sends that back
-as text or small records. This process only appends blocks to a spill file, loads N-Quads into
-the store and collects small results, so memory stays flat whatever the number of documents.
+as text or small records. This process only appends blocks to a spill file, hands N-Quads to
+a loading thread (`StoreLoader`) and collects small results, so memory stays flat whatever the
+number of documents.
 
 Determinism: events come back in input order (`WorkerPool`), a TriG or N-Quads file is
 written in graph-IRI order from the spill file at the end, and a block depends only on its
@@ -172,6 +173,9 @@ class GraphStream:
         return WorkerPool(self.process, jobs)
 
     def process(self, task: tuple) -> list[Event]:
+        """The events of one task: ``("document", path)``, ``("graph", source, name, n-triples)`` (one
+        graph of an RDF file), ``("end", source, graphs)``, ``("stored", name, name, n-triples)`` (a
+        graph of a store), ``("direct", path)`` or ``("problem", source, message)``."""
         kind, source = task[0], task[1]
         if kind == "problem":
             return [Problem(source, task[2]), Finished(source, 0)]
@@ -199,8 +203,8 @@ class GraphStream:
             out.summary = DocumentSummary.of(data.assessment)
         if self.trig:
             out.trig = graph_block(data.name, data.triples)
-        if self.nquads:
-            out.nquads = ntriples(data.triples, data.name).encode("utf-8")
+        if self.nquads:  # sorted: a set's order changes with the hash seed of each run
+            out.nquads = nquads_block(data.name, data.triples).encode("utf-8")
         if self.ntriples:
             out.ntriples = data.text if data.text is not None else ntriples(data.triples).encode("utf-8")
         if self.step is not None:
