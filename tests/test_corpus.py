@@ -240,6 +240,10 @@ def test_store_errors_exit_2(tmp_path, docs):
     assert result.exit_code == 2 and "no such store directory" in result.output
     result = invoke("validate", "--store", missing)
     assert result.exit_code == 2 and "no such store directory" in result.output
+    (tmp_path / "other").mkdir()
+    result = invoke("facts", "--store", tmp_path / "other", "-o", tmp_path / "f")
+    assert result.exit_code == 2 and "not an Oxigraph store directory" in result.output
+    assert list((tmp_path / "other").iterdir()) == []
     result = invoke("validate", *docs, "--store", missing)
     assert result.exit_code == 2 and "not both" in result.output
     assert invoke("build", *docs).exit_code == 2  # neither -o nor --store

@@ -207,6 +207,9 @@ class OxigraphStore:
             if self.read_only:
                 if not self.path.is_dir():
                     raise StoreError(f"{self.path}: no such store directory")
+                if not (self.path / "CURRENT").exists():  # RocksDB's marker of a database
+                    raise StoreError(f"{self.path}: not an Oxigraph store directory (make one with pdgraph build "
+                                     f"DOCS --store {self.path})")
                 self.store = ox.Store.read_only(str(self.path))
             else:
                 self.store = ox.Store(str(self.path)) if self.path else ox.Store()
