@@ -85,6 +85,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
         sys.exit(2)
     finally:
         spill.close()
+        graph_file.discard()  # nothing left behind when the run stops early (after close: nothing to do)
     bar.end()
     counts = report.counts()
     click.echo(f"{len(results)} assessment(s), {sum(sizes.values())} triples -> {out / 'graph.trig'}")
