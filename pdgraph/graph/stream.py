@@ -1,25 +1,27 @@
 """Streaming ingest: a corpus, one assessment at a time, over worker processes, into files or a store.
 
     paths --(workers: read, extract, map, serialise, + the caller's per-graph step)-->
-          events in input order --(this process)--> TriG / N-Quads file, Oxigraph store, reports
+          events in input order --(this process)--> TriG / N-Quads / Turtle / JSON-LD file, Oxigraph store, reports
 
 No dataset ever holds the corpus: a worker turns one document (or one graph of an RDF file)
-into its triples, makes what the caller asked for (a TriG block, N-Quads, N-Triples, a
+into its triples, makes what the caller asked for (a block of the output format, N-Quads, N-Triples, a
 summary, and the result of the caller's own step such as validating it), and sends that back
 as text or small records. This process only appends blocks to a spill file, hands N-Quads to
 a loading thread (`StoreLoader`) and collects small results, so memory stays flat whatever the
 number of documents.
 
-Determinism: events come back in input order (`WorkerPool`), a TriG or N-Quads file is
+Determinism: events come back in input order (`WorkerPool`), an output file (any format) is
 written in graph-IRI order from the spill file at the end, and a block depends only on its
 graph's triples, so the output is byte-identical for any number of workers, and identical to
-`serialize.trig` of the same graphs. When two sources give the same graph (the same
+`serialize.serialize_dataset` of the same graphs. When two sources give the same graph (the same
 assessment: 評価実施機関 + 評価書番号), the later one replaces the earlier one, in files and in
 the store alike.
 
 RDF sources are parsed by Oxigraph into a scratch store (in memory, or in a temporary
 directory when the file is large), and each of their graphs then travels as one item, in its
-place in the input order.
+place in the input order. Triples of a triple format (Turtle, JSON-LD, …) go to the graph named
+after the file, except those recorded with ``pdg:inGraph`` (the Turtle of the union that
+``build -o FILE.ttl`` writes), which go back to their named graphs.
 """
 from __future__ import annotations
 
