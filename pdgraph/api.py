@@ -47,11 +47,11 @@ def ingest(sources: Iterable[str | Path]) -> Ingested:
 
 
 def facts(result: Ingested) -> list[dict]:
-    """The facts of each assessment (the contract of ``pdgraph facts``), read back out of its graph,
-    in graph-name order; each is checked against the JSON Schema."""
+    """The facts of each assessment (the contract of ``pdgraph facts``, with the ``source`` of each
+    object), read back out of its graph, in graph-name order; each is checked against the JSON Schema."""
     out = []
     for graph in assessment_graphs(result.dataset):
-        data = facts_from_graph(graph)
+        data = facts_from_graph(graph, sources=True)
         validate_facts(data)
         out.append(data)
     return out

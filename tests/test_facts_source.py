@@ -14,9 +14,11 @@ from click.testing import CliRunner
 
 from pdf_maker import make_pdf
 from pdgraph.cli import main
-from pdgraph.graph.facts import validate_facts
+from pdgraph.graph.facts import contract_fields, facts_from_graph, validate_facts
+from pdgraph.graph.ingest import assessment_graphs, ingest
 
 from conftest import EXAMPLES, FIXTURES
+from test_golden import _check_json
 from test_provenance import EXPECTED, FORM
 
 GOLDEN = FIXTURES / "golden"
@@ -97,6 +99,38 @@ def test_the_line_is_where_the_object_starts(facts_of):
                 continue
             checked += 1
     assert checked > 50
+
+
+def locations(value, path: str = "") -> dict[str, str | None]:
+    """Every nested ``source`` of a facts file by the path of its object: ``"files[0].provisions[1]":
+    "158"`` (line, then the place when there is one)."""
+    found: dict[str, str | None] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "source" and path:
+                found[path] = None if item is None else " ".join(str(v) for v in (item["line"], item["place"]) if v)
+            elif isinstance(item, (dict, list)):
+                found.update(locations(item, f"{path}.{key}" if path else key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(locations(item, f"{path}[{index}]"))
+    return found
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in DOCUMENTS if (GOLDEN / f"{p.stem}.facts.json").exists()])
+def test_sources_golden(stem, facts_of, update_golden):
+    """The line of every object of the examples, pinned (the golden facts hold the contract's fields)."""
+    facts = facts_of[stem]
+    _check_json(GOLDEN / f"{stem}.sources.json", locations(facts), update_golden)
+    golden = json.loads((GOLDEN / f"{stem}.facts.json").read_text(encoding="utf-8"))
+    assert contract_fields(facts) == golden  # the contract's fields are those of the golden facts
+
+
+def test_the_library_gives_the_contract_alone_unless_asked(seed_ingested):
+    for graph in assessment_graphs(seed_ingested.dataset):
+        plain, located = facts_from_graph(graph), facts_from_graph(graph, sources=True)
+        assert locations(plain) == {} and plain == contract_fields(located)
+        assert locations(located) and None not in (located["assessment"]["source"], located["files"][0]["source"])
 
 
 def test_the_schema_checks_a_source_and_lets_it_out(facts_of):

@@ -10,7 +10,10 @@ the information linkage) carries ``source``: where it was read, ``{"document": f
 "L3:c1201" in a text of page-long lines, else null}`` — the graph's pdg:sourceDocument,
 pdg:sourceLine and pdg:sourcePlace (or a field's own line and place, `FIELD_PLACES`), or null
 when the graph has no line for it. The top-level ``source`` stays the document's file name (a
-string), the value of every ``source.document`` below it.
+string), the value of every ``source.document`` below it. `facts_json` (what ``pdgraph facts``
+and ``pdgraph run`` write, and ``pdgraph.facts``) has them; `facts_from_graph` gives them when
+asked (``sources=True``): the contract's fields alone are the same for any layout of a
+document, its lines are not.
 """
 from __future__ import annotations
 
@@ -105,8 +108,27 @@ def assessment_node(graph: Graph) -> URIRef:
     return nodes[0]
 
 
-def facts_from_graph(graph: Graph) -> dict:
-    """The facts JSON of the one assessment held in ``graph``."""
+def facts_from_graph(graph: Graph, sources: bool = False) -> dict:
+    """The facts JSON of the one assessment held in ``graph``; with ``sources``, each object also
+    says where it was read (``source``: document, line, place)."""
+    facts = _facts(graph)
+    return facts if sources else contract_fields(facts)
+
+
+def contract_fields(facts: dict) -> dict:
+    """The facts without the ``source`` of each object (the top-level ``source``, the document's
+    name, is a field of the contract and stays)."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "source"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return {k: (v if k == "source" else strip(v)) for k, v in facts.items()}
+
+
+def _facts(graph: Graph) -> dict:
     r = _Reader(graph)
     node = r.assessment = assessment_node(graph)
     document = r.value(node, PROV_DERIVED)
@@ -294,7 +316,8 @@ def validate_facts(facts: dict) -> None:
 
 
 def facts_json(graph: Graph) -> tuple[str | None, str]:
-    """(source file name, facts JSON text) of the assessment in ``graph``, schema-checked."""
-    data = facts_from_graph(graph)
+    """(source file name, facts JSON text) of the assessment in ``graph``, with the source of each
+    object, schema-checked."""
+    data = facts_from_graph(graph, sources=True)
     validate_facts(data)
     return data["source"], json.dumps(data, ensure_ascii=False, indent=2) + "\n"
