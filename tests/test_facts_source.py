@@ -159,3 +159,11 @@ def test_pdf_facts_carry_page_and_line(tmp_path):
     for name, where in places.items():
         assert where["document"] == "city.pdf" and where["place"] == EXPECTED[name], name
     assert facts["assessment"]["source"]["place"] == "p1:L2"
+
+
+def test_the_api_gives_sources_when_asked(seed_ingested):
+    import pdgraph
+
+    plain, located = pdgraph.facts(seed_ingested), pdgraph.facts(seed_ingested, sources=True)
+    assert [contract_fields(f) for f in located] == plain and all(locations(f) == {} for f in plain)
+    assert all(f["files"][0]["source"]["document"] == f["source"] for f in located)

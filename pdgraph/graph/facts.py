@@ -11,7 +11,7 @@ the information linkage) carries ``source``: where it was read, ``{"document": f
 pdg:sourceLine and pdg:sourcePlace (or a field's own line and place, `FIELD_PLACES`), or null
 when the graph has no line for it. The top-level ``source`` stays the document's file name (a
 string), the value of every ``source.document`` below it. `facts_json` (what ``pdgraph facts``
-and ``pdgraph run`` write, and ``pdgraph.facts``) has them; `facts_from_graph` gives them when
+and ``pdgraph run`` write) has them; `facts_from_graph` gives them when
 asked (``sources=True``): the contract's fields alone are the same for any layout of a
 document, its lines are not.
 """

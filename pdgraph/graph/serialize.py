@@ -8,6 +8,10 @@ written in N-Triples form with the project prefixes.
 A file is `header()` followed by one `graph_block` per graph in IRI order and a
 final newline; a block depends on its graph's triples only, so blocks can be made
 in worker processes and put in order afterwards (`pdgraph.graph.stream`).
+
+The other formats of ``pdgraph build -o`` are laid out the same way (`DATASET_FORMATS`):
+N-Quads, Turtle of the union with each triple's graph recorded (`turtle_block`) and
+JSON-LD with the package context inline (`jsonld_block`); docs/outputs.md, "RDF formats".
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 
 from ..errors import PdgraphError
-from .vocab import PREFIXES
+from .vocab import PDG, PREFIXES
 
 
 class UnknownFormat(PdgraphError):
@@ -114,10 +118,8 @@ def turtle_block(identifier: URIRef, triples: Iterable[tuple]) -> str:
     Turtle has no named graphs, and a node may be described differently in two graphs (an
     organisation that is a 提供先 in one assessment and an 入手元 in another), so the graph of
     each triple is recorded, not the graph of each node: nothing is lost, and pdgraph reads the
-    file back into the same named graphs (`dataset_from_records`).
+    file back into the same named graphs (`ingest.split_recorded_graphs`).
     """
-    from .vocab import PDG
-
     triples = list(triples)
     graph, in_graph = term(identifier), term(PDG.inGraph)
     records = sorted(f"  [] rdf:subject {term(s)} ; rdf:predicate {term(p)} ; rdf:object {term(o)} ; "
