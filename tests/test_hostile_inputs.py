@@ -69,8 +69,8 @@ def _line_of(data: bytes, offset: int) -> int:
 
 # --------------------------------------------------------------------------- encodings
 
-def _ok(tmp_name: str = "doc.txt") -> str:
-    return rf"1 assessment graph\(s\), \d+ triples"
+def _ok() -> str:
+    return r"1 assessment graph\(s\), \d+ triples"
 
 
 ENCODINGS = [
@@ -364,6 +364,16 @@ FILES = [
     Case("dev-zero", lambda tmp: ["build", "/dev/zero", "-o", tmp / "o.trig", "-q"], 2,
          stderr=r"error: /dev/zero: refused: a character device, not a regular file"),
     Case("dev-zero-as-rdf", lambda tmp: ["validate", "/dev/zero"], 2, stderr=r"error: /dev/zero: refused: a character"),
+    Case("query-file-is-a-device", lambda tmp: ((tmp / "z.rq").symlink_to("/dev/zero"), ["query", tmp / "z.rq", EXAMPLE])[1],
+         2, stderr=r"{tmp}/z\.rq: refused: a character device, not a regular file"),
+    Case("query-file-is-a-fifo", lambda tmp: (os.mkfifo(tmp / "q.rq"), ["query", tmp / "q.rq", EXAMPLE])[1], 2,
+         stderr=r"{tmp}/q\.rq: refused: a FIFO \(named pipe\), not a regular file"),
+    Case("shapes-file-is-a-fifo", lambda tmp: (os.mkfifo(tmp / "s.ttl"), ["validate", "--shapes", tmp / "s.ttl",
+                                                                          _copy(tmp)])[1], 2,
+         stderr=r"^error: {tmp}/s\.ttl: refused: a FIFO \(named pipe\), not a regular file\n$"),
+    Case("list-file-is-a-device", lambda tmp: ["build", "@/dev/zero", _copy(tmp), "-o", tmp / "o.trig", "-q", "-j", "1"],
+         2, stderr=r"error: @/dev/zero: cannot read the list of paths: refused: a character device",
+         stdout=r"1 assessment graph\(s\)"),
     Case("fifo-in-a-batch", _fifo, 2, stderr=r"error: {tmp}/fifo\.txt: refused: a FIFO \(named pipe\), not a regular file",
          stdout=r"1 assessment graph\(s\)"),
     Case("missing-file-in-a-batch", _missing_in_batch, 2, stderr=r"^error: {tmp}/missing\.txt: no such file or directory\n$",
@@ -552,19 +562,37 @@ def test_a_library_error_reaching_the_group_is_one_line(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- large sizes (slow)
 
 @pytest.mark.slow
-def test_a_10_mb_document_stays_within_memory_proportional_to_it(tmp_path):
-    """A 10 MB document (the example's 別紙1 rows copied) is built within a bounded memory (the
-    figures are in docs/scale.md; benchmarks/bench_hostile.py measures them)."""
-    import resource
+def test_a_10_mb_document_is_built_in_memory_proportional_to_it(tmp_path):
+    """A 10 MB document (the example's 別紙1 rows copied), under the default size limit, is built;
+    the peak memory of the process stays within 200 bytes per byte of document (measured ~100:
+    docs/scale.md, benchmarks/bench_hostile.py)."""
     import subprocess
     import sys
 
-    doc = _doc(tmp_path, _annex_rows(1))
-    text = _annex_rows(int(24 * 10 * 1024 ** 2 / len(_annex_rows(48).encode()) * 2))
-    doc.write_text(text, encoding="utf-8")
-    assert doc.stat().st_size > 9 * 1024 ** 2
-    run = subprocess.run([sys.executable, "-m", "pdgraph", "build", str(doc), "-o", str(tmp_path / "o.trig"),
-                          "-q", "-j", "1"], capture_output=True, text=True, timeout=1200)
-    assert run.returncode == 0, run.stderr
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak_kb < 400 * 10 * 1024  # < 400 bytes of memory per byte of document
+    per_row = (len(_annex_rows(240).encode()) - len(_annex_rows(0).encode())) / 240
+    doc = _doc(tmp_path, _annex_rows(int(10 * 1024 ** 2 / per_row)))
+    assert 9.5 * 1024 ** 2 < doc.stat().st_size < 11 * 1024 ** 2
+    child = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+             "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    command = [sys.executable, "-c", child, sys.executable, "-m", "pdgraph", "build", str(doc),
+               "-o", str(tmp_path / "o.trig"), "-q", "-j", "1"]
+    code, peak_kb = subprocess.run(command, capture_output=True, text=True, timeout=1800).stdout.split()
+    assert code == "0"
+    assert int(peak_kb) * 1024 < 200 * doc.stat().st_size
+
+
+# --------------------------------------------------------------------------- two inputs with one file name
+
+def test_two_inputs_with_one_file_name_are_told_apart(tmp_path):
+    other = sorted((ROOT / "examples").glob("*.txt"))[0]
+    first, second = _doc(tmp_path, DATA, "a/doc.txt"), _doc(tmp_path, other.read_bytes(), "b/doc.txt")
+    built = cli("build", first, second, "-o", tmp_path / "o.trig", "-q", "-j", "1")
+    assert built.exit_code == 0
+    assert f"  {first}: 練馬区長" in built.stdout and f"  {second}: " in built.stdout
+    validated = cli("validate", first, second, "-q", "-j", "1")
+    assert f"({first}) — " in validated.stdout and f"({second}) — " in validated.stdout
+    ran = cli("run", first, second, "-o", tmp_path / "out", "-q", "-j", "1")
+    assert ran.exit_code in (0, 1)
+    page = (tmp_path / "out" / "validation.html").read_text(encoding="utf-8")
+    assert str(first) in page and str(second) in page
+    assert len(list((tmp_path / "out" / "facts").glob("*.json"))) == 2  # doc.json and doc-<graph>.json

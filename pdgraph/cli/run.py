@@ -67,6 +67,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
                 (source, text), result = event.extra
+                result.source = event.source  # reports name the input as given
                 graph_file.add(event.name, event.trig)
                 facts.write(event.name, text, source)
                 if mapped and len(results) <= map_limit:

@@ -361,6 +361,7 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
                 notes.append(f"{origin[event.name]} and {event.source} are the same assessment "
                              f"(評価実施機関 + 評価書番号): only {event.source} was validated")
             origin[event.name] = event.source
+            event.extra.source = event.source
             results[event.name] = event.extra
     ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, problems, time.perf_counter() - started, notes)

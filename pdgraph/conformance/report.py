@@ -56,7 +56,7 @@ def render_text(report: Report, lang: str = "both", errors: bool = True) -> str:
     out = []
     for result in report.results:
         state = "conforms" if result.conforms else "DOES NOT CONFORM"
-        out.append(f"{result.heading} ({result.document or result.graph}) — {state}; {_count_text(result.counts())}")
+        out.append(f"{result.heading} ({result.shown_document}) — {state}; {_count_text(result.counts())}")
         for finding in result.findings:
             out.append(f"  {finding.severity.value:<9} {finding.source}  [{finding.shape_name}]")
             for language in (("ja", "en") if lang == "both" else (lang,)):
@@ -170,7 +170,7 @@ def render_html(report: Report, lang: str = "both", shapes: Shapes | None = None
     for index, result in enumerate(report.results, start=1):
         verdict = "適合 / conforms" if result.conforms else "不適合 / does not conform"
         parts.append(f'<tr><td><a href="#a{index}">{_e(result.heading)}</a><br><span class="small">'
-                     f'{_e(result.title)}</span></td><td class="mono">{_e(result.document)}</td>'
+                     f'{_e(result.title)}</span></td><td class="mono">{_e(result.source or result.document)}</td>'
                      f'<td class="{"ok" if result.conforms else "bad"}">{verdict}<br>'
                      f'<span class="small">{_e(_count_text(result.counts()))}</span></td></tr>')
     parts.append('</table>')
@@ -180,7 +180,7 @@ def render_html(report: Report, lang: str = "both", shapes: Shapes | None = None
         parts.append('</ul>')
     for index, result in enumerate(report.results, start=1):
         parts.append(f'<h2 id="a{index}">{_e(result.heading)} — {_e(result.title)}</h2>')
-        parts.append(f'<p class="small">{_e(result.document)} · <span class="mono">{_e(result.assessment)}</span></p>')
+        parts.append(f'<p class="small">{_e(result.source or result.document)} · <span class="mono">{_e(result.assessment)}</span></p>')
         if not result.findings:
             parts.append('<p class="ok">指摘事項なし / No findings.</p>')
             continue

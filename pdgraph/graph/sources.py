@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import PdgraphError
+from ..files import InputFileError, max_size, read_input
 from .ingest import RDF_FORMATS, Problem
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf"})
@@ -48,9 +49,9 @@ def _directory(path: Path, suffixes: frozenset[str]) -> list[str]:
 def _list_file(argument: str, problems: list[Problem] | None = None) -> list[str]:
     path = Path(argument[1:])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        text = read_input(path, max_size()).decode("utf-8-sig")  # a regular file: never a device or FIFO
+    except (InputFileError, UnicodeDecodeError) as error:
+        reason = error.reason if isinstance(error, InputFileError) else "not UTF-8 text"
         raise SourceError(f"{argument}: cannot read the list of paths: {reason}") from None
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
