@@ -309,7 +309,7 @@ def _file_as_directory(tmp: Path) -> list:
 
 
 def _facts_over_input(tmp: Path) -> list:
-    doc = _copy(tmp, "out/doc.json.txt")
+    doc = _copy(tmp, "out/doc.json")  # a document whose facts file would be itself
     return ["facts", doc, "-o", tmp / "out", "-q", "-j", "1"]
 
 
@@ -385,7 +385,8 @@ FILES = [
     Case("duplicate-file-names", _duplicate_names, 2, stderr=r"^error: {tmp}/b/doc\.txt: byte 0: NUL byte",
          stdout=r"  {tmp}/a/doc\.txt: 練馬区長"),
     Case("file-name-not-utf-8", _non_utf8_name, 0, stdout=r"1 assessment\(s\)", check=_non_utf8_written),
-    Case("facts-into-an-input", _facts_over_input, 0, stdout=r"1 facts file\(s\)"),
+    Case("facts-over-its-input", _facts_over_input, 2, stderr=r"error: {tmp}/out/doc\.json: refused: it is an input",
+         check=_untouched("out/doc.json")),
 ]
 
 
