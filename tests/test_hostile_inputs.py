@@ -275,6 +275,21 @@ def _non_utf8_name(tmp: Path) -> list:
     return ["run", os.fsdecode(directory), "-o", tmp / "out", "-q", "-j", "1"]
 
 
+def _non_utf8_twice(tmp: Path) -> list:
+    """The same assessment under two names that are not UTF-8: reports, notes and json stay writable."""
+    _non_utf8_name(tmp)
+    directory = os.fsencode(tmp / "names")
+    with open(directory + b"/\xfd.txt", "wb") as handle:
+        handle.write(DATA)
+    return ["validate", os.fsdecode(directory), "-f", "json", "-o", tmp / "r.json", "-q", "-j", "1"]
+
+
+def _non_utf8_report(tmp: Path) -> None:
+    report = json.loads((tmp / "r.json").read_text(encoding="utf-8"))
+    assert [a["source"].rsplit("/", 1)[-1] for a in report["assessments"]] == ["\\xff\\xfe.txt"]
+    assert "\\xfd.txt and" in report["notes"][0]
+
+
 def _non_utf8_written(tmp: Path) -> None:
     trig = (tmp / "out" / "graph.trig").read_text(encoding="utf-8")
     assert "\\\\xff\\\\xfe.txt" in trig or "\\xff\\xfe.txt" in trig
@@ -385,6 +400,8 @@ FILES = [
     Case("duplicate-file-names", _duplicate_names, 2, stderr=r"^error: {tmp}/b/doc\.txt: byte 0: NUL byte",
          stdout=r"  {tmp}/a/doc\.txt: 練馬区長"),
     Case("file-name-not-utf-8", _non_utf8_name, 0, stdout=r"1 assessment\(s\)", check=_non_utf8_written),
+    Case("file-names-not-utf-8-in-a-json-report", _non_utf8_twice, 0, stderr=r"note: .*\\xff\\xfe\.txt was validated",
+         check=_non_utf8_report),
     Case("facts-over-its-input", _facts_over_input, 2, stderr=r"error: {tmp}/out/doc\.json: refused: it is an input",
          check=_untouched("out/doc.json")),
 ]

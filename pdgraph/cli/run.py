@@ -9,7 +9,7 @@ import click
 from .common import (SOURCES_HELP, FactsWriter, ProgressBar, input_files, jobs_option, quiet_option,
                      report_problems, sources_or_exit)
 from ..errors import PdgraphError
-from ..files import OutputFiles
+from ..files import OutputFiles, shown_path
 from ..graph.ingest import Problem, is_rdf
 
 # Above this many assessments the flow map is left out unless asked for: a page of 10,000
@@ -67,7 +67,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
                 (source, text), result = event.extra
-                result.source = event.source  # reports name the input as given
+                result.source = shown_path(event.source)  # reports name the input as given
                 graph_file.add(event.name, event.trig)
                 facts.write(event.name, text, source)
                 if mapped and len(results) <= map_limit:
