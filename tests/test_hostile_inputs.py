@@ -590,7 +590,7 @@ def test_a_10_mb_document_is_built_in_memory_proportional_to_it(tmp_path):
     per_row = (len(_annex_rows(240).encode()) - len(_annex_rows(0).encode())) / 240
     doc = _doc(tmp_path, _annex_rows(int(10 * 1024 ** 2 / per_row)))
     assert 9.5 * 1024 ** 2 < doc.stat().st_size < 11 * 1024 ** 2
-    child = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+    child = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
              "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     command = [sys.executable, "-c", child, sys.executable, "-m", "pdgraph", "build", str(doc),
                "-o", str(tmp_path / "o.trig"), "-q", "-j", "1"]
