@@ -3,14 +3,15 @@ assessment, and a short summary."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import PdgraphError
+from ..files import OutputFiles, shown_path
 from ..graph.serialize import DATASET_FORMATS
 from ..graph.stream import build_corpus
-from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
+from .common import (SOURCES_HELP, ProgressBar, input_files, jobs_option, quiet_option, report_problems,
+                     sources_or_exit)
 
 
 @click.command("build", help=f"""Build the knowledge graph (one named graph per assessment) from documents.
@@ -37,25 +38,26 @@ def build(sources: tuple[str, ...], output: str | None, fmt: str | None, store_d
         raise click.UsageError("give -o FILE (.trig, .nq, .ttl or .jsonld), --store DIR, or both")
     if fmt and not output:
         raise click.UsageError("--format is the format of -o FILE: give -o")
-    paths = sources_or_exit(sources)
+    problems: list = []
+    paths = sources_or_exit(sources, problems)
+    outputs = OutputFiles(input_files(sources, paths))
     bar = ProgressBar(quiet)
     try:
-        result = build_corpus(paths, output, store_dir, jobs, bar, fmt)
+        if output:
+            outputs.check(output)  # before any work
+        result = build_corpus(paths, output, store_dir, jobs, bar, fmt=fmt, outputs=outputs)
     except PdgraphError as error:
         bar.end()
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    except OSError as error:
-        bar.end()
-        click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
-        sys.exit(2)
     bar.end()
+    result.problems[:0] = problems
     targets = " and ".join(t for t in (output, f"store {store_dir} ({result.store_graphs} graph(s) in all)"
                                        if store_dir else None) if t)
     click.echo(f"{len(result.graphs)} assessment graph(s), {result.triples} triples -> {targets}")
     for key, summary in result.summaries.items():
         almost_nothing = f" — only {summary.parts} part(s) of the form recognised" if summary.parts < 2 else ""
-        click.echo(f"  {Path(key).name}: {summary.organization or '?'} {summary.kind or ''} "
+        click.echo(f"  {shown_path(key)}: {summary.organization or '?'} {summary.kind or ''} "
                    f"No.{summary.number or '?'}: {summary.files} file(s), {summary.flows} 提供/移転 entr(ies)"
                    f"{almost_nothing}")
     sys.exit(report_problems(result))

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import click
 
-from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..graph.ingest import Ingested, ingest
 from ..graph.sources import expand_sources
 
@@ -130,12 +130,25 @@ SOURCES_HELP = ("SOURCES are documents and RDF files, directories (searched recu
                 "('docs/**/*.pdf') or @LIST files naming one path per line.")
 
 
-def sources_or_exit(arguments: tuple[str, ...]) -> list[str]:
-    """The paths named by SOURCES (files, directories, globs, @lists); exit 2 naming a bad one."""
-    try:
-        return expand_sources(arguments)
-    except PdgraphError as error:
-        raise BadInput(str(error)) from None
+def sources_or_exit(arguments: tuple[str, ...], problems: list | None = None) -> list[str]:
+    """The paths named by SOURCES (files, directories, globs, @lists).
+
+    An argument that names nothing is a `Problem` appended to ``problems`` (the command reports
+    it with the others and exits 2 at the end, after processing the rest); when nothing at all is
+    left to read, the command stops here: each problem on stderr, exit 2."""
+    found: list = [] if problems is None else problems
+    before = len(found)
+    paths = expand_sources(arguments, problems=found)
+    if not paths and len(found) > before:
+        for problem in found[before:]:
+            click.echo(f"error: {problem.message}", err=True)
+        sys.exit(2)
+    return paths
+
+
+def input_files(arguments: tuple[str, ...], paths: list[str]) -> list[str]:
+    """Every file a command reads: its sources and the @list files naming them (never written over)."""
+    return [*paths, *(a[1:] for a in arguments if a.startswith("@") and len(a) > 1)]
 
 
 def progress(total: int, quiet: bool = False) -> Callable[[str], None]:
@@ -158,11 +171,11 @@ def report_problems(result) -> int:
     return 2 if problems else 0
 
 
-def write_facts(result: Ingested, out: Path) -> list[Path]:
+def write_facts(result: Ingested, out: Path, outputs: OutputFiles | None = None) -> list[Path]:
     """One ``<document-stem>.json`` per assessment graph, read back out of the graph and schema-checked."""
     from ..graph.facts import facts_from_graph, validate_facts
 
-    writer = FactsWriter(out)
+    writer = FactsWriter(out, outputs)
     for names in result.graphs.values():
         for name in names:
             data = facts_from_graph(result.dataset.graph(name), sources=True)
@@ -172,11 +185,12 @@ def write_facts(result: Ingested, out: Path) -> list[Path]:
 
 
 class FactsWriter:
-    """Facts files named after their document (``<stem>.json``; ``<stem>-<graph id>.json`` on a clash)."""
+    """Facts files named after their document (``<stem>.json``; ``<stem>-<graph id>.json`` on a clash),
+    each written whole or not at all, never over an input (`OutputFiles`)."""
 
-    def __init__(self, out: Path):
-        self.out = out
-        out.mkdir(parents=True, exist_ok=True)
+    def __init__(self, out: Path, outputs: OutputFiles | None = None):
+        self.outputs = outputs if outputs is not None else OutputFiles()
+        self.out = self.outputs.directory(out)
         self.written: dict[str, Path] = {}
 
     def write(self, name: str, data: dict | str, source: str | None = None) -> Path:
@@ -186,8 +200,7 @@ class FactsWriter:
         stem = Path(source).stem if source else name.rsplit("/", 1)[-1]
         if stem in self.written:  # two graphs from documents with the same file name
             stem = f"{stem}-{name.rsplit('/', 1)[-1]}"
-        self.written[stem] = self.out / f"{stem}.json"
-        self.written[stem].write_text(text, encoding="utf-8")
+        self.written[stem] = self.outputs.write_text(self.out / f"{stem}.json", text)
         return self.written[stem]
 
     def paths(self) -> list[Path]:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
+from .common import (SOURCES_HELP, ProgressBar, input_files, jobs_option, quiet_option, report_problems,
+                     sources_or_exit)
 from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..graph.stores import OxigraphStore
 from ..map import (AGGREGATE_ABOVE, LAYERS, MapOptions, map_from_sources, map_from_store, render_html, select,
                    should_aggregate)
@@ -44,9 +45,11 @@ def map_command(sources: tuple[str, ...], output: str, store_dir: str | None, as
                 title: str | None, jobs: int | None, quiet: bool) -> None:
     if bool(sources) == bool(store_dir):
         raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
-    paths = sources_or_exit(sources) if sources else []
-    bar = ProgressBar(quiet)
     problems: list = []
+    paths = sources_or_exit(sources, problems) if sources else []
+    outputs = OutputFiles(input_files(sources, paths))
+    outputs.check(output)  # before any work
+    bar = ProgressBar(quiet)
     try:
         if store_dir:
             whole = map_from_store(OxigraphStore(store_dir, read_only=True), progress=bar)
@@ -70,9 +73,9 @@ def map_command(sources: tuple[str, ...], output: str, store_dir: str | None, as
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     try:
-        Path(output).write_text(page, encoding="utf-8")
-    except OSError as error:
-        click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
+        outputs.write_text(output, page)
+    except PdgraphError as error:
+        click.echo(f"error: {error}", err=True)
         sys.exit(2)
     counts = flow_map.counts()
     warnings = sum(1 for e in flow_map.edges.values() if e.warning)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import click
 
-from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_option, report_problems,
-                     sources_or_exit)
+from .common import (SOURCES_HELP, FactsWriter, ProgressBar, input_files, jobs_option, quiet_option,
+                     report_problems, sources_or_exit)
 from ..errors import PdgraphError
+from ..files import OutputFiles, shown_path
 from ..graph.ingest import Problem, is_rdf
 from ..graph.serialize import DATASET_FORMATS
 
@@ -43,9 +43,10 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
     from ..graph.triples import parse_ntriples
     from ..map import read_map_triples, render_html
 
-    paths = sources_or_exit(sources)
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    problems: list[Problem] = []
+    paths = sources_or_exit(sources, problems)
+    outputs = OutputFiles(input_files(sources, paths))
+    out = outputs.directory(output_dir)
     shapes, engine = load_shapes(), default_engine()
 
     def step(data):  # in a worker: everything that needs the assessment's triples
@@ -54,15 +55,16 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
         return facts_json(data.graph), validate_one(data.store_graph, shapes, engine)
 
     bar = ProgressBar(quiet)
+    for name in ("validation.html", "validation.txt", "map.html"):
+        outputs.check(out / name)  # before any work
     graph_path = out / f"graph{DATASET_FORMATS[graph_format].suffix}"
-    graph_file = SortedGraphFile(graph_path, graph_format)
-    facts = FactsWriter(out / "facts")
+    graph_file = SortedGraphFile(graph_path, graph_format, outputs)
     spill = Spill(out)
     results: dict[str, object] = {}
     sizes: dict[str, int] = {}
-    problems: list[Problem] = []
     started = time.perf_counter()
     try:
+        facts = FactsWriter(out / "facts", outputs)
         mapped = len(paths) <= map_limit or any(is_rdf(path) for path in paths)  # else no graph waits for the map
         stream = GraphStream(output=graph_format, ntriples=mapped, step=step)
         for event in each_graph(stream, paths, None, jobs, bar):
@@ -70,6 +72,7 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
                 (source, text), result = event.extra
+                result.source = shown_path(event.source)  # reports name the input as given
                 graph_file.add(event.name, event.block)
                 facts.write(event.name, text, source)
                 if mapped and len(results) <= map_limit:
@@ -77,13 +80,14 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
                 sizes[event.name] = event.triples
                 results[event.name] = result
         graph_file.close(bar)
-        report = Report([results[name] for name in sorted(results)], engine, seconds=time.perf_counter() - started)
-        (out / "validation.html").write_text(render_report(report, "html"), encoding="utf-8")
-        (out / "validation.txt").write_text(render_report(report, "text"), encoding="utf-8")
+        report = Report([results[name] for name in sorted(results)], engine, problems=list(problems),
+                        seconds=time.perf_counter() - started)
+        outputs.write_text(out / "validation.html", render_report(report, "html"))
+        outputs.write_text(out / "validation.txt", render_report(report, "text"))
         drawn = None
         if len(results) <= map_limit:
             drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()))
-            (out / "map.html").write_text(render_html(drawn), encoding="utf-8")
+            outputs.write_text(out / "map.html", render_html(drawn))
     except PdgraphError as error:
         bar.end()
         click.echo(f"error: {error}", err=True)
@@ -95,8 +99,9 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
     counts = report.counts()
     click.echo(f"{len(results)} assessment(s), {sum(sizes.values())} triples -> {graph_path}")
     click.echo(f"{len(facts.paths())} facts file(s) -> {out / 'facts'}")
+    unread = f", {len(problems)} input(s) could not be read" if problems else ""
     click.echo(f"SHACL: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"
-               f" -> {out / 'validation.html'}")
+               f"{unread} -> {out / 'validation.html'}")
     if drawn is not None:
         click.echo(f"flow map: {len(drawn.nodes)} nodes, {len(drawn.edges)} edges -> {out / 'map.html'}")
     else:

@@ -44,6 +44,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from ..files import shown_path
 from ..graph.ingest import Problem, assessment_graphs
 from ..graph.stores import StoreError
 from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, each_graph
@@ -358,9 +359,10 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
         elif event.extra is not None:
             seen[event.source] = seen.get(event.source, 0) + 1
             if event.name in origin:
-                notes.append(f"{origin[event.name]} and {event.source} are the same assessment "
-                             f"(評価実施機関 + 評価書番号): only {event.source} was validated")
+                notes.append(shown_path(f"{origin[event.name]} and {event.source} are the same assessment "
+                                        f"(評価実施機関 + 評価書番号): only {event.source} was validated"))
             origin[event.name] = event.source
+            event.extra.source = shown_path(event.source)  # printable: a name that is not UTF-8 as \xNN
             results[event.name] = event.extra
     ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, problems, time.perf_counter() - started, notes)

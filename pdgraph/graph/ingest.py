@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..errors import PdgraphError, RdfInputError
+from ..files import check_input, shown_path
 from .rdf_guard import check_jsonld, check_xml_prolog
 from ..extract.machine import extract
 from .mapping import add_assessment, bind_prefixes, new_dataset
@@ -43,10 +44,14 @@ def assessment_from_path(path: str | Path) -> Assessment:
 
 @dataclass
 class Problem:
-    """A document that could not be ingested: where and why."""
+    """A document that could not be ingested: where and why (printable: a file name that is not
+    UTF-8 shows its bytes as ``\\xNN``, see `pdgraph.files.shown_path`)."""
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        self.path, self.message = shown_path(self.path), shown_path(self.message)
 
 
 @dataclass
@@ -65,12 +70,13 @@ def is_rdf(path: str | Path) -> bool:
 
 def guard_rdf(path: Path, fmt: str) -> bytes | None:
     """The bytes of an RDF/XML or JSON-LD file, checked before parsing (see `rdf_guard`)."""
+    check_input(path)  # a regular file (no size limit: an RDF source may hold a corpus)
     if fmt not in ("xml", "json-ld"):
         return None
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise RdfInputError(f"{path}: cannot read: {error.strerror}") from None
+        raise RdfInputError(f"{shown_path(path)}: cannot read: {error.strerror}") from None
     if fmt == "xml":
         check_xml_prolog(path, data)
     else:

@@ -39,6 +39,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ..errors import PdgraphError, RdfInputError
+from ..files import OutputError, OutputFiles
 from ..extract.records import Assessment
 from .batch import WorkerPool
 from .ingest import RDF_FORMATS, Problem, assessment_from_path, guard_rdf, is_rdf
@@ -271,6 +272,7 @@ class _Scratch:
         import pyoxigraph as ox
 
         fmt = RDF_FORMATS[Path(path).suffix.lower()]
+        guarded = guard_rdf(Path(path), fmt)  # a regular file; RDF/XML entities and remote JSON-LD contexts refused
         large = os.path.getsize(path) > _SCRATCH_ON_DISK
         if large and self._disk is None:
             self._directory = tempfile.TemporaryDirectory(prefix="pdgraph-scratch-")
@@ -280,7 +282,6 @@ class _Scratch:
             self._memory = store
         store.clear()
         target = {} if fmt in _DATASET_FORMATS else {"to_graph": ox.NamedNode(Path(path).resolve().as_uri())}
-        guarded = guard_rdf(Path(path), fmt)  # RDF/XML entities and remote JSON-LD contexts refused first
         try:
             if guarded is not None:  # the checked bytes, read once; relative IRIs against the file
                 store.load(input=guarded, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
@@ -323,7 +324,7 @@ def source_tasks(paths: Iterable[str], direct: bool = False) -> Iterator[tuple]:
                 continue
             try:
                 store, names = scratch.load(path)
-            except RdfInputError as error:
+            except PdgraphError as error:  # not a regular file, refused, or cannot be parsed
                 yield ("problem", path, str(error))
                 continue
             for name in names:
@@ -379,15 +380,23 @@ class SortedGraphFile:
 
     Blocks go to a `Spill` beside the output as they come; only the name, offset and length of
     each stay in memory. `close` writes the output (through ``NAME.partial``, then renamed). A
-    later block of the same graph replaces the earlier one.
+    later block of the same graph replaces the earlier one. The path is checked by ``outputs``
+    (never an input of the command, see `pdgraph.files.OutputFiles`); a path that cannot be
+    written raises `OutputError` here, not after the corpus was read.
     """
 
-    def __init__(self, path: str | Path, fmt: str | DatasetFormat = "trig"):
-        self.path = Path(path)
+    def __init__(self, path: str | Path, fmt: str | DatasetFormat = "trig", outputs: OutputFiles | None = None):
+        self.path = (outputs or OutputFiles()).check(path)
         self.fmt = DATASET_FORMATS[fmt] if isinstance(fmt, str) else fmt
         self._partial = self.path.with_name(self.path.name + ".partial")
-        self._out = open(self._partial, "wb")  # fails now, not after the corpus was read
-        self._spill = Spill(self.path.parent)
+        try:
+            self._out = open(self._partial, "wb")
+            self._spill = Spill(self.path.parent)
+        except OSError as error:
+            if hasattr(self, "_out"):
+                self._out.close()
+                self._partial.unlink(missing_ok=True)
+            raise OutputError(path, f"cannot write: {(error.strerror or str(error)).lower()}") from None
 
     def add(self, name: str, block: str | bytes) -> None:
         self._spill.add(name, block)
@@ -408,6 +417,8 @@ class SortedGraphFile:
             with self._out as out:
                 write_dataset(out, self.fmt, blocks())
             os.replace(self._partial, self.path)
+        except OSError as error:  # a full disk
+            raise OutputError(self.path, f"cannot write: {(error.strerror or str(error)).lower()}") from None
         finally:
             self.discard()
 
@@ -595,7 +606,8 @@ def output_format(path: str | Path, name: str | None = None) -> str:
 
 def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                  store: str | Path | OxigraphStore | None = None, jobs: int | None = None,
-                 progress: Progress | None = None, fmt: str | None = None) -> BuildResult:
+                 progress: Progress | None = None, fmt: str | None = None,
+                 outputs: OutputFiles | None = None) -> BuildResult:
     """Ingest documents and RDF files into a dataset file and/or an Oxigraph store.
 
     The file's format is ``fmt`` (a name of `serialize.DATASET_FORMATS`) or else the one its
@@ -604,16 +616,18 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
     ``store`` is a directory (a persistent store, created if need be) or an open store (in
     memory: a directory is opened here, after the workers fork). Only graphs that hold an
     assessment are kept; in the store, a graph of the same name is replaced (re-ingesting a
-    document replaces its assessment's graph).
+    document replaces its assessment's graph). The output file is never one of the ``paths``
+    (`OutputFiles`, given by the caller when it protects more inputs).
     """
     paths = [str(p) for p in paths]
+    outputs = outputs if outputs is not None else OutputFiles(paths)
     fmt = output_format(output, fmt) if output else None
     stream = GraphStream(output=fmt if fmt != "nquads" else None, nquads=store is not None or fmt == "nquads")
     direct = store is not None and output is None  # TriG / N-Quads straight into the store
     result = BuildResult()
     with stream.pool(jobs) as pool:
         target = store if isinstance(store, OxigraphStore) or store is None else OxigraphStore(store)
-        writer = SortedGraphFile(output, fmt) if output else None
+        writer = SortedGraphFile(output, fmt, outputs) if output else None
         loader = StoreLoader(target) if target is not None else None
         try:
             for event in stream.events(pool, source_tasks(paths, direct), len(paths), progress):
