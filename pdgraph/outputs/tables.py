@@ -241,3 +241,22 @@ def write_tables(tables: Sequence[Table], path: str | Path, fmt: str | None = No
         raise PdgraphError(f"{path}: name a table format by suffix (.csv, .tsv, .xlsx)")
     path.write_bytes(render_tables(tables, chosen))
     return path
+
+
+# --------------------------------------------------------------------------- the network analysis
+
+HUB_COLUMNS = ["label", "kind", "degree", "in_degree", "out_degree", "betweenness"]
+VENDOR_COLUMNS = ["label", "assessments", "bodies", "files", "entrustments", "subcontracting"]
+REACH_COLUMNS = ["start", "hops", "kind", "label"]
+
+
+def analysis_tables(result) -> list[Table]:
+    """`pdgraph analyze` as tables (a `pdgraph.query.analysis.Analysis`): hubs, vendors, and the
+    reach of every start body in one table (its ``start`` column names the body)."""
+    reached = [{"start": reach.start, "hops": r.hops, "kind": r.kind, "label": r.label}
+               for reach in result.reach for r in reach.reached]
+    tables = [table_from_records("hubs", result.hubs, HUB_COLUMNS),
+              table_from_records("vendors", result.vendors, VENDOR_COLUMNS)]
+    if result.reach:
+        tables.append(table_from_records("reach", reached, REACH_COLUMNS))
+    return tables
