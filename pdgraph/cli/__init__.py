@@ -10,9 +10,11 @@ import click
 
 from .. import __version__
 from .build import build
+from .export import export
 from .facts import facts
 from .map import map_command
 from .query import analyze, query
+from .report import report
 from .run import run
 from .serve import serve
 from .validate import validate
@@ -24,5 +26,5 @@ def main() -> None:
     """Knowledge graphs of personal-data flows from 特定個人情報保護評価書 (My Number Act PIAs)."""
 
 
-for _command in (build, facts, map_command, query, analyze, validate, run, serve):
+for _command in (build, facts, map_command, query, analyze, validate, run, serve, export, report):
     main.add_command(_command)

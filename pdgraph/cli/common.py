@@ -1,6 +1,7 @@
 """Small helpers shared by the click commands (progress lines, problem reports)."""
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -59,3 +60,36 @@ def write_facts(result: Ingested, out: Path) -> list[Path]:
 def ingest_sources(sources: tuple[str, ...]) -> Ingested:
     """Ingest a batch of documents and RDF files with progress lines on stderr."""
     return ingest(sources, progress=progress(len(sources)))
+
+
+SOURCES_HELP = "SOURCES are documents and RDF files."
+
+
+@contextlib.contextmanager
+def corpus_store(sources: tuple[str, ...], store_dir: str | None, quiet: bool = False):
+    """The store to ask (export, report): SOURCES ingested, or a store directory. Yields the
+    store and the exit status of loading (2 when a source was bad); exits 2 on bad usage or
+    when nothing can be read."""
+    from ..graph.stores import OxigraphStore
+
+    if bool(sources) == bool(store_dir):
+        raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
+    if store_dir:
+        store = OxigraphStore(store_dir)
+        status = 0
+    else:
+        result = ingest_sources(sources)
+        status = report_problems(result)
+        store = OxigraphStore()
+        store.add_dataset(result.dataset)
+    if not store.graph_count():
+        click.echo("error: no assessment could be read from the " + ("store" if store_dir else "sources"), err=True)
+        sys.exit(2)
+    yield store, status
+
+
+def corpus_validation(sources: tuple[str, ...], store_dir: str | None, quiet: bool = False):
+    """The SHACL report of the same corpus."""
+    from ..conformance import validate_paths
+
+    return validate_paths(sources)

@@ -79,7 +79,12 @@ def overview(parts: dict[AssessmentKey, Table]) -> Table:
     return Table(OVERVIEW_TITLE, OVERVIEW_COLUMNS, rows)
 
 
+def sheets(table: Table) -> list[Table]:
+    """The overview, then one table per assessment, of the whole table (`ropa_table`)."""
+    parts = split_by_assessment(table)
+    return [overview(parts), *parts.values()]
+
+
 def ropa_tables(store: QueryStore) -> list[Table]:
     """The overview table, then one table per assessment (the sheets of ``ropa.xlsx``)."""
-    parts = split_by_assessment(ropa_table(store))
-    return [overview(parts), *parts.values()]
+    return sheets(ropa_table(store))

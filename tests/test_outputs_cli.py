@@ -1,0 +1,75 @@
+"""``pdgraph export ropa`` and ``pdgraph report`` through click's CliRunner."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pdgraph.cli import main
+
+from conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[str]:
+    return [str(p) for p in sorted(EXAMPLES.glob("*.txt"))]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_ropa_workbook(docs, tmp_path):
+    path = tmp_path / "ropa.xlsx"
+    result = invoke("export", "ropa", *docs, "-o", path)
+    assert result.exit_code == 0, result.output
+    assert f"4 assessment(s), 89 row(s) -> {path}" in result.stderr
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "概要 overview" and len(book.sheetnames) == 5
+    overview = book["概要 overview"]
+    assert overview["A1"].value == "評価実施機関 / assessing body" and overview.freeze_panes == "A2"
+    assert sum(overview.cell(row=r, column=7).value for r in range(2, 6)) == 89  # flows per assessment
+
+
+def test_ropa_csv_is_the_ropa_query_as_csv(docs, tmp_path):
+    path = tmp_path / "ropa.csv"
+    result = invoke("export", "ropa", *docs, "-o", path)
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data == invoke("query", "ropa", *docs, "-f", "csv").stdout_bytes
+    assert len(data.decode("utf-8-sig").splitlines()) == 90
+
+
+def test_ropa_goes_on_past_a_bad_document(docs, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa not text")
+    path = tmp_path / "ropa.tsv"
+    result = invoke("export", "ropa", bad, docs[3], "-o", path)
+    assert result.exit_code == 2
+    assert any(line.startswith("error: ") and "bad.txt" in line for line in result.stderr.splitlines())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 62 and all(line.startswith("練馬区長\t") for line in lines[1:])
+
+
+@pytest.mark.parametrize("args,message", [
+    (("export", "ropa", "-o", "x.xlsx"), "give SOURCES or --store DIR"),
+    (("export", "ropa", "examples/000_47fd13a79d78c58a.txt", "-o", "x.pdf"), "name the format by suffix"),
+    (("report", "-o", "x.html"), "give SOURCES or --store DIR"),
+])
+def test_usage_errors(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_report_page(docs, tmp_path):
+    path = tmp_path / "report.html"
+    result = invoke("report", *docs, "-o", path)
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert "script-src 'none'" in page and "<script" not in page
+    for key in ("legal-basis", "channels", "vendors", "bands", "findings"):
+        assert f'<section id="{key}">' in page
+    assert "5 charts, 4 assessment(s)" in result.stderr
+    quiet = invoke("report", *docs, "-o", path, "--no-validation")
+    assert quiet.exit_code == 0 and '<section id="findings">' not in path.read_text(encoding="utf-8")
