@@ -73,3 +73,35 @@ def test_report_page(docs, tmp_path):
     assert "5 charts, 4 assessment(s)" in result.stderr
     quiet = invoke("report", *docs, "-o", path, "--no-validation")
     assert quiet.exit_code == 0 and '<section id="findings">' not in path.read_text(encoding="utf-8")
+
+
+def readme_output_commands() -> list[str]:
+    from conftest import ROOT
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Outputs for people", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"^\| [^|]+ \| `(pdgraph [^`]+)`", section, re.M)
+
+
+@pytest.mark.parametrize("command", readme_output_commands())
+def test_every_readme_output_example_works(command, tmp_path, monkeypatch):
+    import glob
+    import shlex
+
+    from conftest import ROOT
+
+    args = []
+    for arg in shlex.split(command)[1:]:
+        args += sorted(glob.glob(str(ROOT / arg))) if "*" in arg else [arg]
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 0, (command, result.output)
+    written = [a for a in args if a.endswith((".trig", ".html", ".xlsx", ".csv", "/"))]
+    assert all((tmp_path / w).exists() for w in written), command
+
+
+def test_readme_lists_the_outputs():
+    commands = " ".join(readme_output_commands())
+    for needed in ("build", "facts", "validate", "query", "analyze", "export ropa", "report", "map"):
+        assert f"pdgraph {needed} " in commands, needed
