@@ -36,3 +36,9 @@ def test_bench_validate_runs_and_the_engines_agree():
 def test_bench_map_runs_without_browser_errors(tmp_path):
     out = run("bench_map.py", "3", "--keep", str(tmp_path))
     assert "errors: 0" in out and "network_requests: 0" in out, out
+
+
+def test_bench_outputs_runs():
+    out = run("bench_outputs.py", "4", "--repeat", "1")
+    for step in ("ropa query", "ropa.xlsx", "ropa.csv", "report data", "report.html", "validation"):
+        assert f"{step}:" in out, out
