@@ -2,9 +2,12 @@
 live in the benchmarks' own output, never in timed tests)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from pdgraph.query.catalogue import load_catalogue
 
@@ -42,3 +45,16 @@ def test_bench_outputs_runs():
     out = run("bench_outputs.py", "4", "--repeat", "1")
     for step in ("ropa query", "ropa.xlsx", "ropa.csv", "report data", "report.html", "validation"):
         assert f"{step}:" in out, out
+
+
+@pytest.mark.slow
+def test_bench_corpus_runs_every_command_through_the_cli(tmp_path):
+    out = run("bench_corpus.py", "--sizes", "4,8", "--work", str(tmp_path))
+    rows = [line.split() for line in out.splitlines() if line.split() and line.split()[0] in
+            ("validate", "build", "vstore", "query", "run") and line.split()[1].isdigit()]
+    assert sorted((r[0], r[1]) for r in rows) == sorted((c, n) for c in ("validate", "build", "vstore", "query", "run")
+                                                        for n in ("4", "8")), out
+    assert all(r[-1] == "0" for r in rows), out  # every command exited 0
+    assert "per-document cost 8 vs 4" in out and "ingest + validate 8" in out, out
+    report = json.loads((tmp_path / "report-8.json").read_text(encoding="utf-8"))
+    assert len(report["results"]) == 8

@@ -105,3 +105,26 @@ def test_readme_lists_the_outputs():
     commands = " ".join(readme_output_commands())
     for needed in ("build", "facts", "validate", "query", "analyze", "export ropa", "report", "map"):
         assert f"pdgraph {needed} " in commands, needed
+
+
+def test_from_a_store_directory_as_from_the_documents(docs, tmp_path):
+    store = tmp_path / "corpus.ox"
+    built = invoke("build", *docs, "--store", store, "-q")
+    assert built.exit_code == 0, built.output
+    for name in ("ropa.csv", "ropa.xlsx", "report.html"):
+        command = "report" if name.endswith(".html") else "export ropa"
+        from_docs = invoke(*command.split(), *docs, "-o", tmp_path / f"docs-{name}", "-q")
+        from_store = invoke(*command.split(), "--store", store, "-o", tmp_path / f"store-{name}", "-q")
+        assert from_docs.exit_code == from_store.exit_code == 0, (from_docs.output, from_store.output)
+        if name.endswith(".xlsx"):
+            docs_book, store_book = (openpyxl.load_workbook(tmp_path / f"{kind}-{name}") for kind in ("docs", "store"))
+            assert docs_book.sheetnames == store_book.sheetnames
+            for sheet in docs_book.sheetnames:
+                assert list(docs_book[sheet].values) == list(store_book[sheet].values), sheet
+        else:
+            assert (tmp_path / f"docs-{name}").read_bytes() == (tmp_path / f"store-{name}").read_bytes(), name
+
+
+def test_a_directory_that_is_not_a_store(tmp_path):
+    result = invoke("export", "ropa", "--store", tmp_path, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "not an Oxigraph store directory" in result.output

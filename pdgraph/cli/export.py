@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import SOURCES_HELP, corpus_store
+from .common import SOURCES_HELP, corpus_store, jobs_option, quiet_option
 from ..errors import PdgraphError
 from ..outputs.ropa import ropa_table, sheets, split_by_assessment
 from ..outputs.tables import TABLE_FORMATS, format_for, write_tables
@@ -30,12 +30,14 @@ column. Reads documents or RDF files, or every assessment of a store (--store DI
               help="Export the assessments of this Oxigraph store directory (pdgraph build --store).")
 @click.option("-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS), default=None,
               help="xlsx, csv or tsv (default: the suffix of -o).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def ropa(sources: tuple[str, ...], output: str, store_dir: str | None, fmt: str | None, quiet: bool) -> None:
+@jobs_option
+@quiet_option
+def ropa(sources: tuple[str, ...], output: str, store_dir: str | None, fmt: str | None, jobs: int | None,
+         quiet: bool) -> None:
     chosen = fmt or format_for(output)
     if chosen is None:
         raise click.UsageError(f"{output}: name the format by suffix (.xlsx, .csv, .tsv) or give --format")
-    with corpus_store(sources, store_dir, quiet) as (store, status):
+    with corpus_store(sources, store_dir, jobs, quiet) as (store, _, status):
         try:
             table = ropa_table(store)
             write_tables(sheets(table) if chosen == "xlsx" else [table], output, chosen)

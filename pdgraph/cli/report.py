@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import SOURCES_HELP, corpus_store, corpus_validation
+from .common import SOURCES_HELP, corpus_store, jobs_option, quiet_option
 from ..errors import PdgraphError
 from ..outputs.report import build_report, render_report
 
@@ -23,12 +23,12 @@ Reads documents or RDF files, or every assessment of a store (--store DIR). {SOU
 @click.option("--title", help="Page title (default: the number of assessments).")
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1), help="Contractors in the vendor chart.")
 @click.option("--no-validation", is_flag=True, help="Leave out the validation findings (no SHACL run).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@jobs_option
+@quiet_option
 def report(sources: tuple[str, ...], output: str, store_dir: str | None, title: str | None, top: int,
-           no_validation: bool, quiet: bool) -> None:
-    with corpus_store(sources, store_dir, quiet) as (store, status):
+           no_validation: bool, jobs: int | None, quiet: bool) -> None:
+    with corpus_store(sources, store_dir, jobs, quiet, validate=not no_validation) as (store, validation, status):
         try:
-            validation = None if no_validation else corpus_validation(sources, store_dir, quiet)
             data = build_report(store, validation, title, top)
             page = render_report(data)
         except PdgraphError as error:

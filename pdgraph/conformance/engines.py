@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from ..errors import PdgraphError
 from .records import SH, Severity
 from .shapes import Shapes
+from ..graph.triples import ntriples
 from ..graph.vocab import PDG
 
 
@@ -69,7 +70,7 @@ def _memory_store_triples(graph: Graph) -> set | None:
     or the index holds no entry for it; `graph_triples` then iterates the graph
     the public way: the same triples, only slower.
     """
-    index = getattr(graph.store, "_Memory__contextTriples", None)
+    index = getattr(getattr(graph, "store", None), "_Memory__contextTriples", None)
     if isinstance(index, dict) and isinstance(graph.identifier, (URIRef, BNode)):
         return index.get(f"{graph.identifier.__class__.__name__}:{graph.identifier}")
     return None
@@ -226,11 +227,16 @@ class PyshaclEngine:
             self.oxigraph = False
 
     def _data(self, graph: Graph):
-        if self.oxigraph:
+        if self.oxigraph and hasattr(graph, "oxigraph"):  # a TripleGraph: its store, kept for its queries
+            try:
+                return graph.oxigraph()
+            except (SyntaxError, ValueError):  # an IRI Oxigraph rejects: use rdflib
+                pass
+        elif self.oxigraph:
             import pyoxigraph as ox
             store = ox.Store()
             try:
-                store.load(graph_turtle(graph).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+                store.load(ntriples(graph_triples(graph)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
                 return store
             except (SyntaxError, ValueError):  # an IRI Oxigraph rejects: use rdflib
                 pass

@@ -42,7 +42,7 @@ from .model import (EDGE_CATEGORIES, KIND_PRECEDENCE, LAYERS, METHOD_SHORT, NODE
                         MapSelectionError, NodeStyle, body_summaries, default_title, find_nodes, finish_map, focus,
                         natural_key, nonempty, restrict, select, select_assessments, short_label)
 from .page import VIS_VERSION, network, page_data, page_html, script_json, vis_options
-from .read import map_from_dataset, read_map
+from .read import map_from_dataset, map_from_sources, map_from_store, read_map, read_map_triples
 
 __all__ = [
     # the model (pdgraph.map.model)
@@ -51,7 +51,7 @@ __all__ = [
     "MapOptions", "natural_key", "short_label", "nonempty", "finish_map", "default_title",
     "select_assessments", "restrict", "find_nodes", "focus", "select", "body_summaries",
     # reading (pdgraph.map.read)
-    "read_map", "map_from_dataset",
+    "read_map", "map_from_dataset", "read_map_triples", "map_from_sources", "map_from_store",
     # the page (pdgraph.map.page)
     "VIS_VERSION", "script_json", "vis_options", "page_data", "network", "page_html",
     # this module
