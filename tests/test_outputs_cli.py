@@ -128,3 +128,18 @@ def test_from_a_store_directory_as_from_the_documents(docs, tmp_path):
 def test_a_directory_that_is_not_a_store(tmp_path):
     result = invoke("export", "ropa", "--store", tmp_path, "-o", tmp_path / "x.csv")
     assert result.exit_code == 2 and "not an Oxigraph store directory" in result.output
+
+
+def test_a_formula_in_a_document_stays_text_in_the_ropa(tmp_path):
+    text = (EXAMPLES / "000_47fd13a79d78c58a.txt").read_text(encoding="utf-8")
+    formula = '=HYPERLINK("http://evil.example/","x")'
+    assert "移転先2\t市民部 市民課" in text
+    document = tmp_path / "formula.txt"
+    document.write_text(text.replace("移転先2\t市民部 市民課", f"移転先2\t{formula}"), encoding="utf-8")
+    csv_path, xlsx_path = tmp_path / "ropa.csv", tmp_path / "ropa.xlsx"
+    assert invoke("export", "ropa", document, "-o", csv_path, "-q").exit_code == 0
+    assert invoke("export", "ropa", document, "-o", xlsx_path, "-q").exit_code == 0
+    assert "'" + formula.replace('"', '""') in csv_path.read_text(encoding="utf-8-sig")
+    sheet = openpyxl.load_workbook(xlsx_path)["松戸市長 7"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)

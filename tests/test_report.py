@@ -150,3 +150,30 @@ def _text(value) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def test_a_hostile_document_executes_nothing_in_the_report(browser, tmp_path):  # noqa: F811
+    from pdgraph.graph.ingest import ingest
+    from pdgraph.graph.stores import OxigraphStore
+    from test_render import hostile_text
+
+    document = tmp_path / "hostile.txt"
+    document.write_text(hostile_text(), encoding="utf-8")
+    result = ingest([document])
+    assert not result.problems
+    store = OxigraphStore()
+    store.add_dataset(result.dataset)
+    path = tmp_path / "report.html"
+    path.write_text(render_report(build_report(store, validate_dataset(result.dataset))), encoding="utf-8")
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(path.as_uri())
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+    finally:
+        page.close()
+    assert errors == [] and requests == [path.as_uri()]
