@@ -57,11 +57,17 @@ def test_bands_count_the_large_files_query(report, seed_oxigraph):
         {int(r["rank"]) for r in answer(seed_oxigraph, "large-files")}, reverse=True)
 
 
-def test_vendors_match_the_contractors_query(report, seed_oxigraph):
+def test_vendors_match_the_contractors_query_and_the_analysis(report, seed_oxigraph):
+    from pdgraph.query.analysis import project, vendor_concentration
+
     expected = {str(r["contractor"]): int(r["assessments"]) for r in answer(seed_oxigraph, "contractors")}
     got = {r["label"]: r["assessments"] for r in chart_records(report, "vendors")}
     assert got and all(expected[label] == count for label, count in got.items())
     assert len(got) == min(15, len(expected))
+    analysed = vendor_concentration(project(seed_oxigraph), 15)  # pdgraph analyze: same counts, same order
+    assert [(r["label"], r["assessments"], r["bodies"], r["files"], r["entrustments"], r["reentrusting"])
+            for r in chart_records(report, "vendors")] == [
+        (v.label, v.assessments, v.bodies, v.files, v.entrustments, v.subcontracting) for v in analysed]
 
 
 def test_legal_basis_groups_match_by_legal_basis(report, seed_oxigraph):

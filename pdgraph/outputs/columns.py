@@ -96,6 +96,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "out_degree": ("出次数", "out-degree"),
     "betweenness": ("媒介中心性", "betweenness"),
     "subcontracting": ("再委託する委託", "re-entrusting"),
+    "reentrusting": ("再委託する委託事項", "re-entrusting items"),
     "hops": ("ホップ数", "hops"),
     "start": ("起点", "from"),
     # validation (pdgraph report)

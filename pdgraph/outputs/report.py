@@ -8,8 +8,8 @@ What a person looks at first about a corpus of assessments:
   ``根拠の引用なし``. From the ``flows`` query.
 - **channels** — flows by method, riskiest media first (the ``channels`` query's risk rank:
   フラッシュメモリ, 電子記録媒体, 紙, 電子メール … 情報提供ネットワークシステム), stacked by direction.
-- **vendor concentration** — contractors by the assessments they serve (networkx analysis,
-  `pdgraph.query.analysis.vendor_concentration`, the same as ``pdgraph analyze``).
+- **vendor concentration** — contractors by the assessments, bodies, files and entrustment items
+  they serve (the ``contractors`` query, in the ranking of ``pdgraph analyze``).
 - **本人の数 bands** — files by their 対象となる本人の数 band, largest first (``large-files``).
 - **validation findings per body** — SHACL Violations, Warnings and Infos per 評価実施機関
   (`pdgraph.conformance`), when a validation report is given.
@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 from ..conformance.records import Report, Severity
 from ..graph.stores import QueryStore
-from ..query.analysis import project, vendor_concentration
 from ..query.catalogue import find_query, run_query
 from .charts import Bar, Series, bar_chart
 from .tables import Table, table_from_solutions, text_cell
@@ -111,12 +110,23 @@ def channels_chart(store: QueryStore) -> Chart:
 
 
 def vendor_chart(store: QueryStore, top: int = 15) -> Chart:
-    columns = ["label", "assessments", "bodies", "files", "entrustments", "subcontracting"]
-    vendors = vendor_concentration(project(store), top)
-    table = Table("vendor concentration", columns, [[getattr(v, c) for c in columns] for v in vendors])
-    bars = [Bar(v.label, (v.assessments,)) for v in vendors]
+    """Contractors by the assessments, bodies, files and entrustment items they serve (the
+    ``contractors`` query's counts, ranked as `pdgraph.query.analysis.vendor_concentration` ranks
+    them; the networkx projection is not needed for counts and costs minutes at scale)."""
+    vendors: dict[str, dict] = {}
+    for record in _answer("contractors", store).records():
+        vendor = vendors.setdefault(str(record["contractor"]), {
+            "label": str(record["contractor"]), "assessments": record["assessments"], "bodies": record["bodies"],
+            "files": record["files"], "entrustments": record["entrustments"], "reentrusting": 0})
+        vendor["reentrusting"] += record["reentrustment"] == "再委託する"
+    ranked = sorted(vendors.values(), key=lambda v: (-v["assessments"], -v["bodies"], -v["files"],
+                                                     -v["entrustments"], v["label"]))[:top]
+    columns = ["label", "assessments", "bodies", "files", "entrustments", "reentrusting"]
+    table = Table("vendor concentration", columns, [[v[c] for c in columns] for v in ranked])
+    bars = [Bar(v["label"], (v["assessments"],)) for v in ranked]
     return Chart("vendors", "委託先の集中 / Vendor concentration",
-                 f"the {top} contractors serving the most assessments (then bodies, files); as pdgraph analyze.",
+                 f"the {top} contractors serving the most assessments (then bodies, files, entrustment items), "
+                 "from the contractors query; reentrusting = items whose 再委託の有無 is 再委託する.",
                  table, bars, [Series("評価書数 / assessments", BAR_COLOR)])
 
 

@@ -41,8 +41,11 @@ TABLE_FORMATS = ("csv", "tsv", "xlsx")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMERIC = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger, XSD.positiveInteger,
-            XSD.decimal, XSD.double, XSD.float, XSD.unsignedInt, XSD.unsignedLong}
+# Datatypes read once (rdflib makes a new URIRef on every namespace attribute access)
+_DECIMAL, _BOOLEAN, _DATE = XSD.decimal, XSD.boolean, XSD.date
+_TYPED = frozenset({XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+                    XSD.positiveInteger, XSD.unsignedInt, XSD.unsignedLong, _DECIMAL, XSD.double, XSD.float,
+                    _BOOLEAN, _DATE})
 MAX_WIDTH = 60  # characters of the widest column in a workbook
 
 
@@ -76,11 +79,11 @@ def plain(term: Node | None, column: str = "") -> Value:
     if isinstance(term, URIRef):
         return str(term)
     if isinstance(term, Literal):
-        if term.datatype in _NUMERIC or term.datatype in (XSD.boolean, XSD.date):
+        if term.datatype is not None and term.datatype in _TYPED:
             value = term.toPython()
             if isinstance(value, (int, float, bool, datetime.date)):
                 return value
-            if term.datatype == XSD.decimal:
+            if term.datatype == _DECIMAL:
                 return float(term)
         text = str(term)
         if column in DATE_COLUMNS and _ISO_DATE.match(text):
