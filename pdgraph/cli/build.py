@@ -1,4 +1,4 @@
-"""`pdgraph build`: documents -> TriG / N-Quads and/or a persistent Oxigraph store, one named graph per
+"""`pdgraph build`: documents -> TriG / N-Quads / Turtle / JSON-LD and/or a persistent Oxigraph store, one named graph per
 assessment, and a short summary."""
 from __future__ import annotations
 
@@ -8,30 +8,39 @@ from pathlib import Path
 import click
 
 from ..errors import PdgraphError
+from ..graph.serialize import DATASET_FORMATS
 from ..graph.stream import build_corpus
 from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 
 
 @click.command("build", help=f"""Build the knowledge graph (one named graph per assessment) from documents.
 
-Writes a TriG file (-o graph.trig; N-Quads for a name ending in .nq) and/or adds the graphs to a
-persistent Oxigraph store (--store DIR, created if need be), where an assessment read again
+Writes a file in the RDF format its name ends with (-o graph.trig: TriG, .nq: N-Quads, .ttl: Turtle
+of the union with each triple's graph recorded, .jsonld: JSON-LD with its context inline; --format
+overrides the suffix, any other suffix is refused) and/or adds the graphs to a persistent Oxigraph
+store (--store DIR, created if need be), where an assessment read again
 replaces its graph. Documents are read in worker processes; the output is the same for any
 number of workers. {SOURCES_HELP}""")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="TriG (or .nq: N-Quads) file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="RDF file to write: .trig, .nq, .ttl or .jsonld (docs/outputs.md, \"RDF formats\").")
+@click.option("--format", "fmt", type=click.Choice(list(DATASET_FORMATS)), default=None,
+              help="The format of -o, whatever its suffix.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help="Oxigraph store directory to add the graphs to (what query, validate, facts, map and "
                    "pdgraph serve read with --store DIR).")
 @jobs_option
 @quiet_option
-def build(sources: tuple[str, ...], output: str | None, store_dir: str | None, jobs: int | None, quiet: bool) -> None:
+def build(sources: tuple[str, ...], output: str | None, fmt: str | None, store_dir: str | None, jobs: int | None,
+          quiet: bool) -> None:
     if not output and not store_dir:
-        raise click.UsageError("give -o FILE (TriG or .nq), --store DIR, or both")
+        raise click.UsageError("give -o FILE (.trig, .nq, .ttl or .jsonld), --store DIR, or both")
+    if fmt and not output:
+        raise click.UsageError("--format is the format of -o FILE: give -o")
     paths = sources_or_exit(sources)
     bar = ProgressBar(quiet)
     try:
-        result = build_corpus(paths, output, store_dir, jobs, bar)
+        result = build_corpus(paths, output, store_dir, jobs, bar, fmt)
     except PdgraphError as error:
         bar.end()
         click.echo(f"error: {error}", err=True)

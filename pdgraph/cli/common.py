@@ -167,7 +167,7 @@ def write_facts(result: Ingested, out: Path) -> list[Path]:
     writer = FactsWriter(out)
     for names in result.graphs.values():
         for name in names:
-            data = facts_from_graph(result.dataset.graph(name))
+            data = facts_from_graph(result.dataset.graph(name), sources=True)
             validate_facts(data)
             writer.write(str(name), data)
     return writer.paths()

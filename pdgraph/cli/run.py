@@ -11,6 +11,7 @@ from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_
                      sources_or_exit)
 from ..errors import PdgraphError
 from ..graph.ingest import Problem, is_rdf
+from ..graph.serialize import DATASET_FORMATS
 
 # Above this many assessments the flow map is left out unless asked for: a page of 10,000
 # assessments is ~230 MB, which no browser opens, and drawing it takes gigabytes.
@@ -25,12 +26,15 @@ whole batch in memory, so it works on a corpus. {SOURCES_HELP} Exit status: 0 ev
 processed).""")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", "output_dir", required=True, type=click.Path(file_okay=False),
-              help="Directory for graph.trig, facts/, validation.html, validation.txt and map.html.")
+              help="Directory for graph.trig (see --graph-format), facts/, validation.html, validation.txt and map.html.")
+@click.option("--graph-format", "graph_format", type=click.Choice(list(DATASET_FORMATS)), default="trig",
+              show_default=True, help="The RDF format of the graph file (graph.trig, .nq, .ttl or .jsonld).")
 @click.option("--map-limit", default=MAP_LIMIT, show_default=True, type=click.IntRange(min=0),
               help="Leave map.html out above this many assessments (draw parts with pdgraph map --store DIR).")
 @jobs_option
 @quiet_option
-def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | None, quiet: bool) -> None:
+def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit: int, jobs: int | None,
+        quiet: bool) -> None:
     from ..conformance import Report, default_engine, load_shapes
     from ..conformance import render as render_report
     from ..conformance import validate_one
@@ -50,7 +54,8 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
         return facts_json(data.graph), validate_one(data.store_graph, shapes, engine)
 
     bar = ProgressBar(quiet)
-    graph_file = SortedGraphFile(out / "graph.trig")
+    graph_path = out / f"graph{DATASET_FORMATS[graph_format].suffix}"
+    graph_file = SortedGraphFile(graph_path, graph_format)
     facts = FactsWriter(out / "facts")
     spill = Spill(out)
     results: dict[str, object] = {}
@@ -59,13 +64,13 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
     started = time.perf_counter()
     try:
         mapped = len(paths) <= map_limit or any(is_rdf(path) for path in paths)  # else no graph waits for the map
-        stream = GraphStream(trig=True, ntriples=mapped, step=step)
+        stream = GraphStream(output=graph_format, ntriples=mapped, step=step)
         for event in each_graph(stream, paths, None, jobs, bar):
             if isinstance(event, Problem):
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
                 (source, text), result = event.extra
-                graph_file.add(event.name, event.trig)
+                graph_file.add(event.name, event.block)
                 facts.write(event.name, text, source)
                 if mapped and len(results) <= map_limit:
                     spill.add(event.name, event.ntriples)
@@ -88,7 +93,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
         graph_file.discard()  # nothing left behind when the run stops early (after close: nothing to do)
     bar.end()
     counts = report.counts()
-    click.echo(f"{len(results)} assessment(s), {sum(sizes.values())} triples -> {out / 'graph.trig'}")
+    click.echo(f"{len(results)} assessment(s), {sum(sizes.values())} triples -> {graph_path}")
     click.echo(f"{len(facts.paths())} facts file(s) -> {out / 'facts'}")
     click.echo(f"SHACL: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"
                f" -> {out / 'validation.html'}")

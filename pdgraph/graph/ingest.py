@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import RDF
 
 from ..errors import PdgraphError, RdfInputError
 from .rdf_guard import check_jsonld, check_xml_prolog
 from ..extract.machine import extract
 from .mapping import add_assessment, bind_prefixes, new_dataset
+from .vocab import PDG
 from ..read.text import read_document
 from ..extract.records import Assessment
 
@@ -91,9 +93,28 @@ def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
                 graph.parse(data=guarded, format=fmt, publicID=path.resolve().as_uri())
             else:
                 graph.parse(path, format=fmt)
+            split_recorded_graphs(dataset, graph)
     except Exception as error:  # rdflib raises many parser-specific types
         raise RdfInputError(f"{path}: cannot parse as {fmt}: {error}") from None
     return sorted(g.identifier for g in dataset.graphs() if g.identifier not in before and len(g))
+
+
+def split_recorded_graphs(dataset: Dataset, graph: Graph) -> None:
+    """Put the triples of a graph read from a triple format back into the named graphs recorded for
+    them (``[] rdf:subject s ; rdf:predicate p ; rdf:object o ; pdg:inGraph g``: the Turtle of the
+    union that ``pdgraph build -o FILE.ttl`` writes); the records go, unrecorded triples stay."""
+    records = [r for r in set(graph.subjects(PDG.inGraph, None)) if isinstance(r, BNode)]
+    if not records:
+        return
+    for record in records:
+        s, p, o = (graph.value(record, term) for term in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or p is None or o is None:
+            continue
+        for name in graph.objects(record, PDG.inGraph):
+            if isinstance(name, URIRef):
+                dataset.graph(name).add((s, p, o))
+        graph.remove((s, p, o))
+        graph.remove((record, None, None))
 
 
 def ingest(paths: Iterable[str | Path], dataset: Dataset | None = None,
