@@ -5,15 +5,18 @@ One direction of data, one subpackage per stage (docs/architecture.md):
     read -> form -> extract (+ law: citations, numerals, dates) -> graph
     -> validate | query | map          (cli on top)
 
-The public API (`pdgraph.api`) is importable from here: ``pdgraph.ingest``, ``pdgraph.facts``,
-``pdgraph.validate``, ``pdgraph.run_query``, ``pdgraph.flow_map``, ``pdgraph.read_assessment``.
+The public API (`pdgraph.api`, docs/api.md) is importable from here: ``pdgraph.ingest``,
+``pdgraph.trig``, ``pdgraph.facts``, ``pdgraph.validate``, ``pdgraph.run_query``, ``pdgraph.table``,
+``pdgraph.analyze``, ``pdgraph.flow_map``, ``pdgraph.ropa``, ``pdgraph.report``,
+``pdgraph.write_tables``, ``pdgraph.read_assessment``.
 It is loaded on first use, so ``import pdgraph`` stays cheap and the stages never import it.
 """
 
 __version__ = "0.1.0"
 
-_API = ("Assessment", "Ingested", "Report", "Solutions", "MapOptions",
-        "read_assessment", "ingest", "facts", "validate", "run_query", "flow_map")
+_API = ("Assessment", "Ingested", "Report", "Solutions", "MapOptions", "Table", "Analysis",
+        "read_assessment", "ingest", "trig", "facts", "validate", "run_query", "table", "analyze",
+        "flow_map", "ropa", "report", "write_tables")
 __all__ = ["__version__", *_API]
 
 

@@ -2,9 +2,14 @@
 
     result = pdgraph.ingest(["examples/003_f2d2f4201ce28b38.txt"])   # documents and RDF files
     pdgraph.facts(result)                                           # facts JSON of each assessment
-    pdgraph.conformance(result)                                        # SHACL conformance report
+    pdgraph.validate(result)                                        # SHACL conformance report
     pdgraph.run_query("recipients-of", result, organization="練馬区長")  # a catalogue question
     pdgraph.flow_map(result)                                        # self-contained HTML flow map
+    pdgraph.table("flows", result)                                  # an answer as a table for people
+    pdgraph.write_tables(pdgraph.ropa(result), "ropa.xlsx")         # the record of processing activities
+    pdgraph.report(result)                                          # the corpus report page (charts)
+
+docs/api.md documents each function with examples that the tests run.
 
 Each function is a thin wrapper over the stage that does the work (graph.ingest, graph.facts,
 validate, query.catalogue, map); the CLI calls the same stages. Bad input never raises here:
@@ -19,14 +24,27 @@ from .extract.records import Assessment
 from .graph.facts import facts_from_graph, validate_facts
 from .graph.ingest import Ingested, assessment_from_path, assessment_graphs
 from .graph.ingest import ingest as _ingest
-from .graph.stores import RdflibStore, Solutions
+from .graph.serialize import trig as _trig
+from .graph.stores import QueryStore, RdflibStore, Solutions
 from .map import MapOptions, build_map, render_html
+from .outputs.report import build_report, render_report
+from .outputs.ropa import ropa_tables
+from .outputs.tables import Table, table_from_solutions
+from .outputs.tables import write_tables as _write_tables
+from .query.analysis import Analysis, analyse
 from .query.catalogue import find_query
 from .query.catalogue import run_query as _run_query
 from .conformance import Report, validate_dataset
 
-__all__ = ["Assessment", "Ingested", "Report", "Solutions", "MapOptions",
-           "read_assessment", "ingest", "facts", "validate", "run_query", "flow_map"]
+__all__ = ["Assessment", "Ingested", "Report", "Solutions", "MapOptions", "Table", "Analysis",
+           "read_assessment", "ingest", "trig", "facts", "validate", "run_query", "table", "analyze",
+           "flow_map", "ropa", "report", "write_tables"]
+
+Source = Ingested | QueryStore  # what the questions are asked of: an ingested batch or a store
+
+
+def _store(source: Source) -> QueryStore:
+    return RdflibStore(source.dataset) if isinstance(source, Ingested) else source
 
 
 def read_assessment(path: str | Path) -> Assessment:
@@ -66,10 +84,49 @@ def validate(result: Ingested, engine: str | None = None) -> Report:
     return report
 
 
-def run_query(name: str, result: Ingested, **params: str) -> Solutions:
+def trig(result: Ingested) -> str:
+    """The knowledge graph as deterministic TriG, one named graph per assessment (``pdgraph build``)."""
+    return _trig(result.dataset)
+
+
+def run_query(name: str, source: Source, **params: str) -> Solutions:
     """Run a catalogue question (``queries/*.rq``, by name or path) with its parameters bound as
-    RDF terms; ``.variables`` and ``.rows`` (rdflib terms), ``.records()`` as dicts."""
-    return _run_query(find_query(name), RdflibStore(result.dataset), params)
+    RDF terms; ``.variables`` and ``.rows`` (rdflib terms), ``.records()`` as dicts. ``source`` is
+    an ingested batch or a store (`pdgraph.graph.stores`)."""
+    return _run_query(find_query(name), _store(source), params)
+
+
+def table(name: str, source: Source, **params: str) -> Table:
+    """A catalogue question's answer as a table for people: plain typed values, headings
+    日本語 / English (``.rows``, ``.records()``; write it with `write_tables`)."""
+    query = find_query(name)
+    return table_from_solutions(_run_query(query, _store(source), params), query.name, query.headings())
+
+
+def write_tables(tables: Table | list[Table], path: str | Path, fmt: str | None = None) -> Path:
+    """Write tables as Excel-ready CSV (UTF-8 with BOM), TSV or an .xlsx workbook (one sheet per
+    table), the format named by ``fmt`` or by the file's suffix."""
+    return _write_tables([tables] if isinstance(tables, Table) else tables, path, fmt)
+
+
+def analyze(source: Source, starts: Iterable[str] = (), top: int = 10) -> Analysis:
+    """Network analysis with networkx (``pdgraph analyze``): hubs, vendor concentration and the
+    reach of each body in ``starts``."""
+    return analyse(_store(source), tuple(starts), top)
+
+
+def ropa(source: Source) -> list[Table]:
+    """The record of processing activities: an overview table, then one table per assessment
+    (``pdgraph export ropa``; columns in docs/outputs.md)."""
+    return ropa_tables(_store(source))
+
+
+def report(source: Source, validation: Report | None = None, title: str | None = None) -> str:
+    """The corpus report (``pdgraph report``) as one self-contained HTML page. The validation
+    findings per body come from ``validation``, or are computed for an ingested batch."""
+    if validation is None and isinstance(source, Ingested):
+        validation = validate(source)
+    return render_report(build_report(_store(source), validation, title))
 
 
 def flow_map(result: Ingested, options: MapOptions | None = None, aggregate: bool | None = None) -> str:

@@ -54,3 +54,37 @@ def test_read_assessment_gives_records():
     record = pdgraph.read_assessment(ROOT / "examples" / "003_f2d2f4201ce28b38.txt")
     assert isinstance(record, pdgraph.Assessment)
     assert record.organization == "練馬区長"
+
+
+# --------------------------------------------------------------------------- docs/api.md
+
+def api_doc_blocks() -> list[tuple[str, str | None]]:
+    """Each ```python block of docs/api.md with the ```text block that follows it (its output)."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(python|text)\n(.*?)```", text, re.S)
+    pairs = []
+    for index, (kind, code) in enumerate(blocks):
+        if kind == "python":
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            pairs.append((code, following[1] if following and following[0] == "text" else None))
+    return pairs
+
+
+def test_api_doc_examples_run_and_print_what_they_show(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    pairs = api_doc_blocks()
+    assert len(pairs) >= 7
+    for number, (code, expected) in enumerate(pairs, start=1):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, f"docs/api.md:block {number}", "exec"), namespace)
+        if expected is not None:
+            assert out.getvalue() == expected, f"docs/api.md block {number}"
+
+
+def test_api_doc_lists_every_public_function():
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in pdgraph.__all__:
+        if name[0].islower() and not name.startswith("__"):
+            assert f"pdgraph.{name}(" in text, name

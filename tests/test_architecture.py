@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("extract",),
     ("graph",),
     ("conformance", "query", "map"),
+    ("outputs",),  # documents for people: tables, the ROPA, the corpus report
     ("cli",),
     ("api",),  # the public API
     ("__init__", "__main__"),  # `import pdgraph` (the API, lazily) and `python -m pdgraph`

@@ -41,6 +41,12 @@ def test_bench_map_runs_without_browser_errors(tmp_path):
     assert "errors: 0" in out and "network_requests: 0" in out, out
 
 
+def test_bench_outputs_runs():
+    out = run("bench_outputs.py", "4", "--repeat", "1")
+    for step in ("ropa query", "ropa.xlsx", "ropa.csv", "report data", "report.html", "validation"):
+        assert f"{step}:" in out, out
+
+
 @pytest.mark.slow
 def test_bench_corpus_runs_every_command_through_the_cli(tmp_path):
     out = run("bench_corpus.py", "--sizes", "4,8", "--work", str(tmp_path))

@@ -188,7 +188,7 @@ def test_from_names_a_graph_it_is_never_fetched(tmp_path, listening_server):
     rq = tmp_path / "from.rq"
     rq.write_text(f"# title: t\n# ja: t\n# en: t\nSELECT ?s FROM <{url}/g.ttl> WHERE {{ ?s ?p ?o }}\n",
                   encoding="utf-8")
-    result = run_cli("query", rq, EXAMPLE, "--format", "csv")
+    result = run_cli("query", rq, EXAMPLE, "--format", "sparql-csv")
     assert result.exit_code == 0, result.stderr
     assert result.output.strip() == "s"  # no such graph in the store: no rows
     assert requests == []

@@ -22,7 +22,7 @@ TINY = FIXTURES / "queries" / "tiny.trig"
 
 REQUIRED = {"flows", "recipients-of", "sources-of", "by-legal-basis", "without-legal-basis", "linkage-rows",
             "number-use", "systems-connected-to", "contractors", "channels", "shared-recipients", "reach",
-            "large-files", "changes-timeline", "stats"}
+            "large-files", "changes-timeline", "stats", "ropa"}
 
 SEED_PARAMS = {
     "recipients-of": {"organization": "練馬区長"},

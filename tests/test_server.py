@@ -71,7 +71,7 @@ def test_a_hostile_parameter_is_inert_over_http(server):
         assert run_query(CATALOGUE[name], endpoint, {param: HOSTILE}).rows == []
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "sparql-csv", "sparql-tsv"])
 def test_cli_output_over_the_endpoint_is_byte_identical(server, docs, fmt):
     for name, params in (("recipients-of", ["-p", "organization=練馬区長"]), ("stats", []), ("channels", [])):
         remote = invoke("query", name, "--endpoint", server.query_url, "-f", fmt, *params)

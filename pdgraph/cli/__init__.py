@@ -18,9 +18,11 @@ from .. import __version__
 from ..errors import PdgraphError
 from ..files import DEFAULT_MAX_SIZE, MAX_SIZE_ENV, parse_size, set_max_size, shown_path
 from .build import build
+from .export import export
 from .facts import facts
 from .map import map_command
 from .query import analyze, query
+from .report import report
 from .run import run
 from .serve import serve
 from .validate import validate
@@ -67,5 +69,5 @@ def main(debug: bool, max_size: int | None) -> None:
     set_max_size(max_size)
 
 
-for _command in (build, facts, map_command, query, analyze, validate, run, serve):
+for _command in (build, facts, map_command, query, analyze, validate, run, serve, export, report):
     main.add_command(_command)

@@ -1,8 +1,10 @@
 """Small helpers shared by the click commands: inputs, progress bars, problem reports, facts files."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -210,3 +212,51 @@ class FactsWriter:
 def ingest_sources(sources: tuple[str, ...] | list[str], quiet: bool = False) -> Ingested:
     """Ingest a batch of documents and RDF files (in memory) with a progress bar on stderr."""
     return ingest(sources, progress=progress(len(sources), quiet))
+
+
+@contextlib.contextmanager
+def corpus_store(sources: tuple[str, ...], store_dir: str | None, jobs: int | None = None, quiet: bool = False,
+                 validate: bool = False):
+    """The corpus a whole-corpus output asks (``export ropa``, ``report``): a store directory
+    (``--store DIR``, opened read-only), or SOURCES read in worker processes into a temporary
+    store directory (`pdgraph.graph.stream.build_corpus`, as ``build --store`` does).
+
+    Yields ``(store, validation, status)``: the read-only store, the SHACL report of every
+    assessment in it when ``validate`` (`pdgraph.conformance.validate_store`: each document is
+    read once, for both), and the exit status of loading (2 when a source was bad, each reported
+    as ``error: …``). Bad usage, an unreadable store, or no assessment at all exit 2.
+    """
+    from ..conformance import validate_store
+    from ..graph.stores import OxigraphStore
+    from ..graph.stream import build_corpus
+
+    if bool(sources) == bool(store_dir):
+        raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
+    paths = sources_or_exit(sources) if sources else []
+    bar = ProgressBar(quiet)
+    with tempfile.TemporaryDirectory(prefix="pdgraph-corpus-") as scratch:
+        status = 0
+        try:
+            directory = Path(store_dir) if store_dir else Path(scratch) / "store"
+            if paths:
+                problems = build_corpus(paths, store=directory, jobs=jobs, progress=bar).problems
+                bar.end()
+                status = report_problems(problems)
+            store = OxigraphStore(directory, read_only=True)
+            if store.is_empty():
+                bar.end()
+                click.echo("error: no assessment could be read from the "
+                           + (f"store {store_dir}" if store_dir else "sources"), err=True)
+                sys.exit(2)
+            del store  # validation opens the directory in its workers
+            validation = validate_store(directory, jobs=jobs, progress=bar) if validate else None
+            store = OxigraphStore(directory, read_only=True)
+        except PdgraphError as error:
+            bar.end()
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        bar.end()
+        try:
+            yield store, validation, status
+        finally:
+            del store

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -12,6 +13,7 @@ from .common import BadInput, ProgressBar, jobs_option, progress, quiet_option, 
 from ..errors import PdgraphError
 from ..query.catalogue import check_network, find_query, load_catalogue, parse_params, run_query
 from ..query.formats import FORMATS, format_solutions, to_table
+from ..outputs.tables import TABLE_FORMATS, analysis_tables, format_for, render_tables, table_from_solutions
 from ..query.params import QueryParameterError
 from ..graph.endpoint import DEFAULT_TIMEOUT, EndpointError, EndpointStore
 from ..query.federation import FederatedStore
@@ -24,6 +26,32 @@ ENDPOINT_HELP = ("Query this SPARQL endpoint (SPARQL 1.1 Protocol, e.g. http://1
                  "pdgraph serve; Virtuoso, Fuseki, GraphDB …) instead of SOURCES or --store. Repeat it for a corpus "
                  "split over several endpoints: the first federates the others with SERVICE.")
 TIMEOUT_HELP = "Seconds to wait for the endpoint's answer."
+QUERY_FORMATS = ("table", *TABLE_FORMATS, *(f for f in FORMATS if f != "table"))
+FORMAT_HELP = ("table: aligned text; csv (UTF-8 with BOM, opens in Excel), tsv, xlsx (a workbook; needs -o): tables "
+               "for people with 日本語 / English headings; json, sparql-csv, sparql-tsv: SPARQL 1.1 Query Results "
+               "formats. Default: the format -o names by its suffix, else table.")
+OUTPUT_HELP = "Write to this file instead of standard output (.csv, .tsv, .xlsx choose the format)."
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for: ``--format``, else the one ``-o`` names by suffix, else table;
+    a workbook needs a file."""
+    chosen = fmt or (format_for(output) if output else None) or "table"
+    if chosen == "xlsx" and not output:
+        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    return chosen
+
+
+def emit(data: str | bytes, output: str | None, summary: str) -> None:
+    """Write the answer to ``output`` (and a one-line summary on stderr) or to standard output."""
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        Path(output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as error:
+        raise BadInput(f"{output}: cannot write: {error.strerror}") from None
+    click.echo(f"{summary} -> {output}", err=True)
 
 
 def endpoint_options(command):
@@ -90,8 +118,8 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
 @click.argument("name", required=False, metavar="NAME|FILE.rq")
 @click.argument("sources", nargs=-1)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table for people; csv / tsv / json (SPARQL 1.1 Query Results formats).")
+@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help=FORMAT_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
 @endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="Print the catalogue's query names, one per line.")
@@ -100,9 +128,9 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
               help="Let the query's SERVICE clauses fetch from the endpoints they name (refused otherwise).")
 @jobs_option
 @quiet_option
-def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str, store_text: str,
-          endpoints: tuple[str, ...], timeout: float, list_queries: bool, help_query: bool,
-          allow_network: bool, jobs: int | None, quiet: bool) -> None:
+def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str | None,
+          output: str | None, store_text: str, endpoints: tuple[str, ...], timeout: float, list_queries: bool,
+          help_query: bool, allow_network: bool, jobs: int | None, quiet: bool) -> None:
     """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store directory, or a SPARQL endpoint.
 
     Parameters are bound as RDF terms, never pasted into the query text. SOURCES may also be
@@ -123,22 +151,24 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
             return
         values = parse_params(params)
         named.bind(values)  # bad parameters are usage errors before any loading
+        fmt = output_format(fmt, output)
     except QueryParameterError as error:
         raise click.UsageError(str(error)) from None
     except PdgraphError as error:
         raise click.UsageError(str(error)) from None
     if len(endpoints) > 1 and named.federation:
         click.echo(f"warning: query {named.name}: {named.federation}", err=True)
-    text, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout),
-                             allow_network or bool(endpoints), jobs, quiet)  # --endpoint is asking for the network
-    click.echo(text, nl=False)
+    text, rows, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout),
+                                   allow_network or bool(endpoints), jobs, quiet)  # --endpoint is asking for the network
+    emit(text, output, f"{rows} row{'s' if rows != 1 else ''}")
     sys.exit(2 if problems else 0)
 
 
 def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
             endpoints: tuple[tuple[str, ...], float] | None = None,
-            allow_network: bool = False, jobs: int | None = None, quiet: bool = False) -> tuple[str, int]:
-    """Load, run and format in one frame, so an on-disk store is closed before the command exits."""
+            allow_network: bool = False, jobs: int | None = None, quiet: bool = False) -> tuple[str | bytes, int, int]:
+    """Load, run and format in one frame, so an on-disk store is closed before the command exits;
+    returns the formatted answer, its number of rows and the number of bad sources."""
     try:
         check_network(named, allow_network)  # before any loading
     except PdgraphError as error:
@@ -148,7 +178,10 @@ def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: t
         solutions: Solutions = run_query(named, store, values, allow_network=allow_network)
     except PdgraphError as error:
         raise BadInput(str(error)) from None
-    return format_solutions(solutions, fmt), problems
+    if fmt in TABLE_FORMATS:
+        table = table_from_solutions(solutions, named.name, named.headings())
+        return render_tables([table], fmt), len(solutions.rows), problems
+    return format_solutions(solutions, fmt), len(solutions.rows), problems
 
 
 def _analysis_tables(result) -> str:
@@ -176,17 +209,22 @@ def _analysis_tables(result) -> str:
 @click.option("--from", "starts", multiple=True, metavar="ORGANIZATION",
               help="Report reachability from this assessing body (repeatable), e.g. 練馬区長.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Rows of hubs and vendors.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", *TABLE_FORMATS, "json"]), default=None,
+              help="table: aligned text; csv, tsv, xlsx (needs -o): tables for people (hubs, vendors, reach: "
+                   "sections of one CSV / TSV, sheets of a workbook); json. Default: -o's suffix, else table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
 @endpoint_options
 @jobs_option
 @quiet_option
-def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str, store_text: str,
-            endpoints: tuple[str, ...], timeout: float, jobs: int | None, quiet: bool) -> None:
+def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str | None, output: str | None,
+            store_text: str, endpoints: tuple[str, ...], timeout: float, jobs: int | None, quiet: bool) -> None:
     """Network analysis (networkx): hubs, vendor concentration, reachability from a body."""
     from ..query.analysis import analyse
 
-    def report() -> tuple[str, int]:  # one frame: an on-disk store is closed before exit
+    fmt = output_format(fmt, output)
+
+    def report() -> tuple[str | bytes, int]:  # one frame: an on-disk store is closed before exit
         store, problems = _open(store_text, sources, (endpoints, timeout), jobs, quiet)
         try:
             result = analyse(store, starts, top)
@@ -194,8 +232,10 @@ def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: st
             raise BadInput(str(error)) from None
         if fmt == "json":
             return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", problems
+        if fmt in TABLE_FORMATS:
+            return render_tables(analysis_tables(result), fmt), problems
         return _analysis_tables(result), problems
 
     text, problems = report()
-    click.echo(text, nl=False)
+    emit(text, output, "analysis")
     sys.exit(2 if problems else 0)

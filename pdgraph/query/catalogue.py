@@ -12,6 +12,7 @@ Each ``.rq`` file starts with a header comment::
     # lists: citations methods
     # example: pdgraph query recipients-of examples/*.txt --param organization=松戸市長
     # federation: what the answer misses when the corpus is split over several endpoints
+    # column: recipient 提供先 / recipient
 
 Parameters are converted to RDF terms by their type (`TYPES`) and bound through a
 VALUES block at the start of the query's WHERE group — values are never pasted into
@@ -23,6 +24,9 @@ Rules for query authors (so rdflib and Oxigraph give identical answers, see
 docs/queries.md): use a parameter only in required triple patterns and in FILTER /
 BIND of the outermost group; never inside OPTIONAL, a nested group's FILTER, or a
 subquery.
+
+``column`` gives a column its heading in the tables for people (CSV, TSV, Excel); a column
+without one takes its heading from `pdgraph.outputs.columns` (the catalogue's variables).
 
 ``lists`` names columns built with ``GROUP_CONCAT(…; separator=" | ")``; their
 items are sorted after the query runs, because the two engines concatenate in
@@ -76,6 +80,11 @@ class NamedQuery:
     notes: tuple[str, ...] = field(default=())
     federation: str = ""  # what a federated run (several shards) cannot see, when anything
     services: tuple[str, ...] = ()  # the endpoints named by SERVICE clauses (they would be fetched)
+    columns: tuple[tuple[str, str], ...] = ()  # (variable, heading) from '# column:' lines
+
+    def headings(self) -> dict[str, str]:
+        """The column headings the query's header gives (``# column: NAME heading``)."""
+        return dict(self.columns)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -131,7 +140,7 @@ class NamedQuery:
 
 # --------------------------------------------------------------------------- reading the catalogue
 
-_KEY = re.compile(r"^(?P<key>title|ja|en|param|derive|lists|example|note|federation):\s*(?P<value>.*)$")
+_KEY = re.compile(r"^(?P<key>title|ja|en|param|derive|lists|example|note|federation|column):\s*(?P<value>.*)$")
 _DERIVE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<function>[a-z][a-z-]*)\s*(?:—\s*(?P<doc>.*))?$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)\s+"
                     r"(?P<mode>required|optional|=\s*(?P<default>\S+))\s*(?:—\s*(?P<doc>.*))?$")
@@ -191,12 +200,21 @@ def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
     for column in lists:
         if not re.search(rf"\?{column}\b", text):
             raise QueryError(f"{where}: list column {column} is not a variable of the query")
+    columns = []
+    for spec in fields.get("column", []):
+        column, _, label = spec.partition(" ")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column) or not label.strip():
+            raise QueryError(f"{where}: bad column line {spec!r} (NAME heading, e.g. recipient 提供先 / recipient)")
+        if not re.search(rf"\?{column}\b", text):
+            raise QueryError(f"{where}: column {column} is not a variable of the query")
+        columns.append((column, label.strip()))
     query = NamedQuery(name=name, path=where, title=fields["title"][0], question_ja=fields["ja"][0],
                        question_en=fields["en"][0], text=text, header="\n".join(lines).strip(),
                        parameters=tuple(parameters), derived=tuple(derived), lists=lists,
                        examples=tuple(fields.get("example", [])),
                        notes=tuple(fields.get("note", [])),
-                       federation=" ".join(fields.get("federation", [])), services=service_targets(text))
+                       federation=" ".join(fields.get("federation", [])), services=service_targets(text),
+                       columns=tuple(columns))
     where_start(text)
     return query
 

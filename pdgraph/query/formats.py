@@ -1,5 +1,7 @@
-"""Result formats of a query's answer: SPARQL 1.1 Query Results JSON, CSV and TSV, and an
-aligned text table for people (`format_solutions` picks one of `FORMATS` by name)."""
+"""Result formats of a query's answer: SPARQL 1.1 Query Results JSON, CSV and TSV (for programs:
+``json``, ``sparql-csv``, ``sparql-tsv``), and an aligned text table for people (``table``);
+`format_solutions` picks one of `FORMATS` by name. Tables for spreadsheets (CSV with a BOM and
+bilingual headings, TSV, xlsx) are `pdgraph.outputs.tables`."""
 from __future__ import annotations
 
 import csv
@@ -16,7 +18,7 @@ from ..graph.stores import Solutions
 from ..graph.vocab import PREFIXES
 from .params import QueryError, sparql_term
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "json", "sparql-csv", "sparql-tsv")
 
 
 def _term_json(term: Node) -> dict[str, str]:
@@ -117,7 +119,7 @@ def to_table(solutions: Solutions, max_width: int = 60) -> str:
 
 
 def format_solutions(solutions: Solutions, fmt: str) -> str:
-    writers = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json}
+    writers = {"table": to_table, "sparql-csv": to_csv, "sparql-tsv": to_tsv, "json": to_json}
     if fmt not in writers:
         raise QueryError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     return writers[fmt](solutions)
