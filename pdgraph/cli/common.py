@@ -12,6 +12,7 @@ from typing import TextIO
 
 import click
 
+from ..errors import PdgraphError
 from ..files import OutputFiles
 from ..graph.ingest import Ingested, ingest
 from ..graph.sources import expand_sources
