@@ -16,8 +16,8 @@ from ..form.rows import Row
 from ..law.citations import parse_citations, parse_linkage
 from ..law.dates import parse_date
 from .context import (ACQUISITION_METHODS, ENTRUSTMENT_STATUS, FLOW_METHODS, LINKAGE_STATUS, RECORD_BANDS,
-                      REENTRUSTMENT_STATUS, RETENTION_PERIODS, SOURCE_CATEGORIES, SUBJECT_BANDS, SYSTEM_CONNECTIONS, Context,
-                      annex_ref, file_name, label_of, new_file)
+                      REENTRUSTMENT_STATUS, RETENTION_PERIODS, SOURCE_CATEGORIES, SUBJECT_BANDS,
+                      SYSTEM_CONNECTIONS, Context, annex_ref, file_name, label_of, new_file)
 from .normalise import clean_system_name, split_entities, system_kind
 from .records import Assessment, BasisStatement, Entrustment, Linkage, Source, Storage, System
 from ..textnorm import clean
