@@ -624,11 +624,21 @@ RETENTION_LEGEND = ("<選択肢> 1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6
                     "9) 20年以上 10) 定められていない")
 INTAKE = "3. 特定個人情報の入手・使用\n①入手元 ※\t[ ○ ] 本人又は本人の代理人 [ ] その他 ( )\n"
 # 全項目評価書 II 6.: ①保管場所, ②保管期間 (期間 and その妥当性 as sub-labels), ③消去方法; in the
-# 様式's table layout (sub-labels under a label cell spanning rows) and flattened onto one row.
+# 様式's table layout (sub-labels under a label cell spanning rows), with every label on its own row, and
+# flattened onto one row.
 STORAGE_FULL = {
     "table": f"""6. 特定個人情報の保管・消去
 ①保管場所 ※\t<p>データセンターのサーバ室(入退室管理)</p>
 ②保管期間\t期間\t[ 6年以上10年未満 ]\t{RETENTION_LEGEND}
+\tその妥当性\t地方税法の定める期間による。
+③消去方法\t保管期間を過ぎたデータをシステムで一括消去する。
+7. 備考
+""",
+    "stacked": f"""6. 特定個人情報の保管・消去
+①保管場所 ※
+\tデータセンターのサーバ室(入退室管理)
+②保管期間
+\t期間\t[ 6年以上10年未満 ] {RETENTION_LEGEND}
 \tその妥当性\t地方税法の定める期間による。
 ③消去方法\t保管期間を過ぎたデータをシステムで一括消去する。
 7. 備考

@@ -57,7 +57,7 @@ class Context:
     toc_entries: set[str] = field(default_factory=set)
     skip_note: bool = False
     file_counter: int = 0
-    last_field: tuple | None = None  # (handler, raw value) of the last option field read
+    last_field: tuple | None = None  # (handler, raw value) of the last field read that may go on
     seen: set[str] = field(default_factory=set)
     basic_form: bool = False  # the form is the 基礎項目評価書 (様式2): by its heading, stamp or sections
 

@@ -55,7 +55,7 @@ def fields_from(a: Assessment, c: Context, row: Row, start: int) -> None:
         if handler is not None:
             value = row.value_after(index)
             handler(a, c, row, value[0] if value else "")
-            if handler in _OPTION_FIELDS:
+            if handler in _CONTINUED_FIELDS:
                 c.last_field = (handler, value[0] if value else "")
             return
 
@@ -300,7 +300,7 @@ def _storage(c: Context, row: Row) -> Storage:
 
 def _storage_place(a, c, row, value):
     storage = _storage(c, row)
-    storage.place, storage.place_line = clean(value), row.line
+    storage.place, storage.place_line = clean(value), storage.place_line or row.line
 
 
 def retention_period(value: str) -> str:
@@ -347,7 +347,7 @@ def _retention_rationale(a, c, row, value):
 
 def _erasure(a, c, row, value):
     storage = _storage(c, row)
-    storage.erasure, storage.erasure_line = clean(value), row.line
+    storage.erasure, storage.erasure_line = clean(value), storage.erasure_line or row.line
 
 
 _SUB_FIELDS = {
@@ -367,3 +367,6 @@ _SUB_FIELDS = {
 
 # Option fields whose choices may go on over rows with an empty label cell.
 _OPTION_FIELDS = (_file_sources, _file_acquisition, _system_connections, _flow_methods)
+# Fields whose value may go on over rows with an empty label cell: those options, and the texts of
+# II 6. (a label alone on its row, its text on the next rows; the field's line stays the label's).
+_CONTINUED_FIELDS = _OPTION_FIELDS + (_storage_place, _retention_rationale, _erasure)

@@ -380,7 +380,7 @@ def _section_row(a: Assessment, c: Context, row: Row) -> None:
         c.last_field = None
         return
     if row.cells and not row.texts[0] and c.last_field and not _has_label(c, row):
-        handler, previous = c.last_field  # options continued under a label cell spanning rows
+        handler, previous = c.last_field  # a value continued under a label cell spanning rows
         value = previous + " " + " ".join(row.cells)
         handler(a, c, row, value)
         c.last_field = (handler, value)
