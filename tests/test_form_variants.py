@@ -616,3 +616,82 @@ def test_layout_subsection_heading_row_holding_its_first_field():
 def test_layout_item_with_a_branch_number(text, expected):
     body = f"4. 個人番号の利用 ※\n法令上の根拠\t{text}\n"
     assert by_json(facts_of(header() + body)["number_use_basis"]) == by_json(expected)
+
+
+# --------------------------------------------------------------------------- II 6. 保管・消去
+
+RETENTION_LEGEND = ("<選択肢> 1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年 7) 6年以上10年未満 8) 10年以上20年未満 "
+                    "9) 20年以上 10) 定められていない")
+INTAKE = "3. 特定個人情報の入手・使用\n①入手元 ※\t[ ○ ] 本人又は本人の代理人 [ ] その他 ( )\n"
+# 全項目評価書 II 6.: ①保管場所, ②保管期間 (期間 and その妥当性 as sub-labels), ③消去方法; in the
+# 様式's table layout (sub-labels under a label cell spanning rows), with every label on its own row, and
+# flattened onto one row.
+STORAGE_FULL = {
+    "table": f"""6. 特定個人情報の保管・消去
+①保管場所 ※\t<p>データセンターのサーバ室(入退室管理)</p>
+②保管期間\t期間\t[ 6年以上10年未満 ]\t{RETENTION_LEGEND}
+\tその妥当性\t地方税法の定める期間による。
+③消去方法\t保管期間を過ぎたデータをシステムで一括消去する。
+7. 備考
+""",
+    "stacked": f"""6. 特定個人情報の保管・消去
+①保管場所 ※
+\tデータセンターのサーバ室(入退室管理)
+②保管期間
+\t期間\t[ 6年以上10年未満 ] {RETENTION_LEGEND}
+\tその妥当性\t地方税法の定める期間による。
+③消去方法\t保管期間を過ぎたデータをシステムで一括消去する。
+7. 備考
+""",
+    "flattened": f"""6. 特定個人情報の保管・消去\t①保管場所 ※\tデータセンターのサーバ室(入退室管理)
+②保管期間\t期間\t<input type="checkbox"/> 5年 <input checked="" type="checkbox"/> 6年以上10年未満 <input type="checkbox"/> 20年以上\tその妥当性\t地方税法の定める期間による。
+③消去方法\t保管期間を過ぎたデータをシステムで一括消去する。
+7. 備考
+""",
+}
+
+
+def storage_document(storage: str, kind: str = "全項目評価書") -> str:
+    return header(kind) + FILE_HEAD + INTAKE + storage
+
+
+@pytest.mark.parametrize("layout", sorted(STORAGE_FULL))
+def test_full_assessment_storage_retention_and_erasure(layout):
+    """全項目: the three fields of II 6. are read into the file's record, with their lines, and
+    reach the file node of the graph; the facts contract does not carry them."""
+    text = storage_document(STORAGE_FULL[layout])
+    (file,) = extract(decode(text.encode("utf-8"), "variant.txt")).files
+    storage = file.storage
+    assert (storage.place, storage.period, storage.rationale, storage.erasure) == (
+        "データセンターのサーバ室(入退室管理)", "6年以上10年未満", "地方税法の定める期間による。",
+        "保管期間を過ぎたデータをシステムで一括消去する。")
+    lines = text.splitlines()
+    assert "保管場所" in lines[storage.place_line - 1] and "期間" in lines[storage.period_line - 1]
+    assert "消去方法" in lines[storage.erasure_line - 1]
+    from pdgraph.graph.vocab import PDG
+    graph = assessment_graph(extract(decode(text.encode("utf-8"), "variant.txt")))
+    (node,) = graph.subjects(PDG.retentionPeriod, None)
+    assert {str(graph.value(node, p)) for p in (PDG.storagePlace, PDG.retentionPeriod, PDG.retentionRationale,
+                                                PDG.erasureMethod)} == {
+        storage.place, storage.period, storage.rationale, storage.erasure}
+    assert graph.value(node, PDG.retentionLine).toPython() == storage.period_line
+    assert facts_of(text) == facts_of(storage_document("6. 特定個人情報の保管・消去\n7. 備考\n"))
+
+
+@pytest.mark.parametrize("cell, expected", [
+    (f"[ 1年 ] {RETENTION_LEGEND}", "1年"),  # not 1年未満 of the legend
+    (f"[ 定められていない ] {RETENTION_LEGEND}", "定められていない"),
+    ("■ 1年未満 □ 1年 □ 2年", "1年未満"),
+    ("永年", "永年"),  # written out rather than chosen: kept as written
+])
+def test_retention_period_choice_spellings(cell, expected):
+    storage = STORAGE_FULL["table"].replace(f"[ 6年以上10年未満 ]\t{RETENTION_LEGEND}", cell)
+    (file,) = extract(decode(storage_document(storage).encode("utf-8"), "variant.txt")).files
+    assert file.storage.period == expected
+
+
+def test_focused_assessment_states_only_the_storage_place():
+    """重点項目: II 6. has 保管場所 only; no period or erasure is made up."""
+    text = storage_document("6. 特定個人情報の保管・消去\n保管場所 ※\t<p>施錠できるキャビネット</p>\n7. 備考\n", "重点項目評価書")
+    (file,) = extract(decode(text.encode("utf-8"), "variant.txt")).files
+    assert (file.storage.place, file.storage.period, file.storage.erasure) == ("施錠できるキャビネット", None, None)

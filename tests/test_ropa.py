@@ -150,3 +150,27 @@ def test_csv_is_one_table_with_the_body_as_a_column(seed_oxigraph, tmp_path):
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("評価実施機関 / assessing body,評価書番号 / assessment no.,事務 / processing activity")
     assert len(lines) == 1 + 89
+
+
+def test_retention_and_erasure_columns_where_the_form_states_them(tmp_path):
+    """全項目評価書 II 6. ②保管期間 / ③消去方法 fill the file's rows; a 重点項目評価書 (保管場所 only)
+    leaves them blank."""
+    from pdgraph.graph.ingest import ingest
+    from test_form_variants import STORAGE_FULL, storage_document
+
+    full, focused = tmp_path / "full.txt", tmp_path / "focused.txt"
+    full.write_text(storage_document(STORAGE_FULL["table"]), encoding="utf-8")
+    focused.write_text(storage_document("6. 特定個人情報の保管・消去\n保管場所 ※\tキャビネット\n7. 備考\n", "重点項目評価書")
+                       .replace("3\t架空市", "4\t架空市"), encoding="utf-8")
+    result = ingest([full, focused])
+    assert not result.problems
+    records = run(stores_for(result.dataset)).records()
+    by_document = {str(r["document"]): r for r in records}
+    assert {document: str(r["direction"]) for document, r in by_document.items()} == {
+        "full.txt": "入手", "focused.txt": "入手"}
+    assert (str(by_document["full.txt"]["retention"]), str(by_document["full.txt"]["erasure"])) == (
+        "6年以上10年未満", "保管期間を過ぎたデータをシステムで一括消去する。")
+    assert by_document["focused.txt"]["retention"] is None and by_document["focused.txt"]["erasure"] is None
+    table = ropa_table(stores_for(result.dataset)[1])
+    headings = dict(zip(table.columns, table.headings))
+    assert (headings["retention"], headings["erasure"]) == ("保管期間 / retention", "消去方法 / erasure method")

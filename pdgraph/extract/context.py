@@ -25,6 +25,9 @@ RECORD_BANDS = ["10項目未満", "10項目以上50項目未満", "50項目以�
 LINKAGE_STATUS = ["実施する", "実施しない", "未定"]
 ENTRUSTMENT_STATUS = ["委託する", "委託しない"]
 REENTRUSTMENT_STATUS = ["再委託する", "再委託しない"]
+# ②保管期間 期間 (全項目評価書).
+RETENTION_PERIODS = ["1年未満", "1年", "2年", "3年", "4年", "5年", "6年以上10年未満", "10年以上20年未満", "20年以上",
+                     "定められていない"]
 ASSESSMENT_KINDS = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
 
 _ANNEX_REF = re.compile(r"(別紙|別添)\s*(\d*)")
@@ -54,7 +57,7 @@ class Context:
     toc_entries: set[str] = field(default_factory=set)
     skip_note: bool = False
     file_counter: int = 0
-    last_field: tuple | None = None  # (handler, raw value) of the last option field read
+    last_field: tuple | None = None  # (handler, raw value) of the last field read that may go on
     seen: set[str] = field(default_factory=set)
     basic_form: bool = False  # the form is the 基礎項目評価書 (様式2): by its heading, stamp or sections
 

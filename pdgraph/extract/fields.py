@@ -16,10 +16,10 @@ from ..form.rows import Row
 from ..law.citations import parse_citations, parse_linkage
 from ..law.dates import parse_date
 from .context import (ACQUISITION_METHODS, ENTRUSTMENT_STATUS, FLOW_METHODS, LINKAGE_STATUS, RECORD_BANDS,
-                      REENTRUSTMENT_STATUS, SOURCE_CATEGORIES, SUBJECT_BANDS, SYSTEM_CONNECTIONS, Context,
-                      annex_ref, file_name, label_of, new_file)
+                      REENTRUSTMENT_STATUS, RETENTION_PERIODS, SOURCE_CATEGORIES, SUBJECT_BANDS,
+                      SYSTEM_CONNECTIONS, Context, annex_ref, file_name, label_of, new_file)
 from .normalise import clean_system_name, split_entities, system_kind
-from .records import Assessment, BasisStatement, Entrustment, Linkage, Source, System
+from .records import Assessment, BasisStatement, Entrustment, Linkage, Source, Storage, System
 from ..textnorm import clean
 
 
@@ -55,7 +55,7 @@ def fields_from(a: Assessment, c: Context, row: Row, start: int) -> None:
         if handler is not None:
             value = row.value_after(index)
             handler(a, c, row, value[0] if value else "")
-            if handler in _OPTION_FIELDS:
+            if handler in _CONTINUED_FIELDS:
                 c.last_field = (handler, value[0] if value else "")
             return
 
@@ -292,6 +292,64 @@ def _provision_transfer(a, c, row, value):
         c.file.transfers = []
 
 
+def _storage(c: Context, row: Row) -> Storage:
+    if c.file.storage is None:
+        c.file.storage = Storage(line=row.line)
+    return c.file.storage
+
+
+def _storage_place(a, c, row, value):
+    storage = _storage(c, row)
+    storage.place, storage.place_line = clean(value), storage.place_line or row.line
+
+
+def retention_period(value: str) -> str:
+    """②保管期間 期間: the chosen option of the form, else the text as written (legend dropped)."""
+    chosen = opt.single_choice(value, RETENTION_PERIODS) or opt.bracket_value(value)
+    if chosen is not None:
+        return chosen
+    return clean(value.split("<選択肢>")[0])
+
+
+def _retention(a, c, row, value):
+    """②保管期間: 期間 and その妥当性 as sub-labels on this row (flattened) or on the next rows;
+    without a 期間 label the value after 保管期間 is the period."""
+    storage = _storage(c, row)
+    labels = [label_of(text) for text in row.texts]
+    if "期間" not in labels and not any(label.startswith("その妥当性") for label in labels):
+        if value:
+            storage.period, storage.period_line = retention_period(value), row.line
+        return
+    for index, label in enumerate(labels):
+        if label == "期間":
+            _retention_choice(a, c, row, _value(row, index))
+        elif label.startswith("その妥当性"):
+            _retention_rationale(a, c, row, _value(row, index))
+
+
+def _value(row: Row, index: int) -> str:
+    value = row.value_after(index)
+    if value is None or label_of(row.texts[value[1]]).startswith(("その妥当性", "期間")):
+        return ""  # blank: the next cell is the next sub-label
+    return value[0]
+
+
+def _retention_choice(a, c, row, value):
+    storage = _storage(c, row)
+    storage.period, storage.period_line = retention_period(value), row.line
+
+
+def _retention_rationale(a, c, row, value):
+    storage = _storage(c, row)
+    storage.rationale = clean(value)
+    storage.period_line = storage.period_line or row.line
+
+
+def _erasure(a, c, row, value):
+    storage = _storage(c, row)
+    storage.erasure, storage.erasure_line = clean(value), storage.erasure_line or row.line
+
+
 _SUB_FIELDS = {
     "affair": ((re.compile(r"^事務の名称"), _affair), (re.compile(r"^システムの名称"), _listed_systems)),
     "department": ((re.compile(r"^部署$"), _department),),
@@ -302,7 +360,13 @@ _SUB_FIELDS = {
     "acquisition": ((re.compile(r"^入手元"), _file_sources), (re.compile(r"^入手方法"), _file_acquisition)),
     "entrustment": ((re.compile(r"^委託の有無"), _entrustment_status),),
     "provision": ((re.compile(r"^提供・移転の有無"), _provision_transfer),),
+    "storage": ((re.compile(r"^保管場所"), _storage_place), (re.compile(r"^保管期間"), _retention),
+                (re.compile(r"^期間$"), _retention_choice), (re.compile(r"^その妥当性"), _retention_rationale),
+                (re.compile(r"^消去方法"), _erasure)),
 }
 
 # Option fields whose choices may go on over rows with an empty label cell.
 _OPTION_FIELDS = (_file_sources, _file_acquisition, _system_connections, _flow_methods)
+# Fields whose value may go on over rows with an empty label cell: those options, and the texts of
+# II 6. (a label alone on its row, its text on the next rows; the field's line stays the label's).
+_CONTINUED_FIELDS = _OPTION_FIELDS + (_storage_place, _retention_rationale, _erasure)

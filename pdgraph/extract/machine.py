@@ -24,7 +24,7 @@ from .annexes import annex_heading, annex_row, open_annex
 from .context import ASSESSMENT_KINDS, Context, annex_ref, current_file, file_name, label_of, new_file
 from .fields import fields_from, find_handler, listed_files
 from .normalise import clean_recipient
-from .records import Assessment, Entrustment, EntrustmentItem, Flow, System
+from .records import Assessment, Entrustment, EntrustmentItem, Flow, Storage, System
 from ..textnorm import clean
 
 _KIND = re.compile(r"特定個人情報保護評価書\s*\(\s*(基礎項目評価書|重点項目評価書|全項目評価書)\s*\)")
@@ -314,6 +314,8 @@ def _subsection(a: Assessment, c: Context, rows: list[Row], position: int, row: 
             new_file(a, c, row.line)
         if key == "entrustment":
             c.file.entrustment = Entrustment(line=row.line)
+        elif key == "storage":
+            c.file.storage = Storage(line=row.line)
         elif key == "provision":
             c.file.provision_transfer.line = row.line
             c.file.provisions = c.file.provisions if c.file.provisions is not None else []
@@ -378,7 +380,7 @@ def _section_row(a: Assessment, c: Context, row: Row) -> None:
         c.last_field = None
         return
     if row.cells and not row.texts[0] and c.last_field and not _has_label(c, row):
-        handler, previous = c.last_field  # options continued under a label cell spanning rows
+        handler, previous = c.last_field  # a value continued under a label cell spanning rows
         value = previous + " " + " ".join(row.cells)
         handler(a, c, row, value)
         c.last_field = (handler, value)

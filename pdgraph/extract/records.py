@@ -149,6 +149,24 @@ class DataFile:
     transfers: list[Flow] | None = None
     record_items: list[str] | None = None
     record_items_line: int | None = None
+    storage: Storage | None = None
+
+
+@dataclass
+class Storage:
+    """6. 特定個人情報の保管・消去 of a file: ①保管場所, ②保管期間 (期間 and その妥当性), ③消去方法.
+
+    The 重点項目評価書 asks only for 保管場所; the 全項目評価書 asks for all three. ``None``: the
+    field is not in the document (or not in its form)."""
+
+    line: int
+    place: str | None = None  # ①保管場所
+    place_line: int | None = None
+    period: str | None = None  # ②保管期間 期間: the chosen option (or the text as written)
+    rationale: str | None = None  # ②保管期間 その妥当性
+    period_line: int | None = None
+    erasure: str | None = None  # ③消去方法
+    erasure_line: int | None = None
 
 
 @dataclass

@@ -327,6 +327,8 @@ class _Mapper:
                 self.g.add((node, PDG.acquisitionMethod, self.concept(METHOD[label], label, PDG.Method)))
             for other in file.acquisition_methods_other or []:
                 self.add(node, PDG.acquisitionMethodOther, Literal(other))
+        if file.storage is not None:
+            self.storage(node, file)
         if file.entrustment is not None:
             self.entrustment(node, file)
         pt = file.provision_transfer
@@ -363,6 +365,20 @@ class _Mapper:
                 self.g.add((node, PDG.dataSource, target))
             for label in file.acquisition_methods or []:
                 self.g.add((node, PDG.method, self.concept(METHOD[label], label, PDG.Method)))
+
+    def storage(self, file_node: URIRef, file: DataFile) -> None:
+        """6. 特定個人情報の保管・消去: each field stated, with the line it stands on."""
+        storage = file.storage
+        for predicate, value, line_predicate, line in (
+                (PDG.storagePlace, storage.place, PDG.storagePlaceLine, storage.place_line),
+                (PDG.retentionPeriod, storage.period, PDG.retentionLine, storage.period_line),
+                (PDG.erasureMethod, storage.erasure, PDG.erasureLine, storage.erasure_line)):
+            if value:
+                self.text(file_node, predicate, value)
+                self.line(file_node, line_predicate, line)
+        if storage.rationale:
+            self.text(file_node, PDG.retentionRationale, storage.rationale)
+            self.line(file_node, PDG.retentionLine, storage.period_line)
 
     def entrustment(self, file_node: URIRef, file: DataFile) -> None:
         e = file.entrustment

@@ -44,6 +44,9 @@ FIELD_PLACES = {
     PDG.contractorLine: PDG.contractorPlace,
     PDG.reentrustmentLine: PDG.reentrustmentPlace,
     PDG.permissionLine: PDG.permissionPlace,
+    PDG.storagePlaceLine: PDG.storagePlacePlace,
+    PDG.retentionLine: PDG.retentionPlace,
+    PDG.erasureLine: PDG.erasurePlace,
 }
 
 # Canonical system kind label -> concept (contract: "Canonical system kinds").

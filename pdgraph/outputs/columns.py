@@ -29,6 +29,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     # files and flows
     "file": ("特定個人情報ファイル", "personal information file"),
     "fileSubjects": ("本人の数(ファイル)", "data subjects (file)"),
+    "retention": ("保管期間", "retention"),
+    "erasure": ("消去方法", "erasure method"),
     "direction": ("区分", "direction"),
     "counterpart": ("相手方", "counterpart"),
     "recipient": ("提供先・移転先", "recipient"),

@@ -2,8 +2,8 @@
 
 The rows are the answer of the catalogue query ``ropa`` (queries/ropa.rq): one row per real
 flow of every file — 入手, 提供, 移転, 委託, 再委託 — with the body, 事務, 特定個人情報ファイル,
-本人の数, counterpart in the column its direction names, legal-basis citations written out,
-method, purpose and document:line. This module only shapes them:
+本人の数, 保管期間 and 消去方法 (where the form states them), counterpart in the column its
+direction names, legal-basis citations written out, method, purpose and document:line. This module only shapes them:
 
 - `ropa_tables`: an overview table (one row per assessment: its files and flows by direction)
   followed by one table per assessment (its rows, in the query's order) — the sheets of the
