@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("form",),
     ("extract",),
     ("graph",),
-    ("conformance", "query", "map"),
+    ("conformance", "query", "map", "diff"),
     ("cli",),
     ("api",),  # the public API
     ("__init__", "__main__"),  # `import pdgraph` (the API, lazily) and `python -m pdgraph`

@@ -10,6 +10,7 @@ import click
 
 from .. import __version__
 from .build import build
+from .diff import diff
 from .facts import facts
 from .map import map_command
 from .query import analyze, query
@@ -24,5 +25,5 @@ def main() -> None:
     """Knowledge graphs of personal-data flows from 特定個人情報保護評価書 (My Number Act PIAs)."""
 
 
-for _command in (build, facts, map_command, query, analyze, validate, run, serve):
+for _command in (build, diff, facts, map_command, query, analyze, validate, run, serve):
     main.add_command(_command)

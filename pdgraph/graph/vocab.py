@@ -13,6 +13,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 PDG = Namespace("https://w3id.org/pdgraph/ns#")
 ID = Namespace("https://w3id.org/pdgraph/id/")
 DPV = Namespace("https://w3id.org/dpv#")
+# DCAT 3 (rdflib's own DCAT namespace is DCAT 2, without the version terms).
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
 PREFIXES = {"pdg": PDG, "pid": ID, "dpv": DPV, "prov": PROV, "dcterms": DCTERMS, "rdf": RDF, "rdfs": RDFS,
             "skos": SKOS, "xsd": XSD}
