@@ -25,8 +25,8 @@ from ..textnorm import clean
 from .compare import Diff, Difference
 from .snapshot import ChangePart
 
-_ANCHOR = re.compile(r"(提供先|移転先|委託事項|委託|システム|別紙|別添|No\.?|項番)"
-                     r"((?:\d+)(?:(?:[、,・]|及び|と|および)(?:委託事項|委託|No\.?)?\d+)*)")
+_ANCHOR = re.compile(r"(提供先|移転先|委託事項|委託|システム|別紙|別添|No\.?|項番) ?"
+                     r"(\d+(?: ?(?:[、,・]|及び|と|および) ?(?:委託事項|委託|No\.?)? ?\d+)*)")
 _WORD = {"委託": "委託事項", "No.": "No", "項番": "No"}
 
 
@@ -37,7 +37,7 @@ def _squeeze(text: str) -> str:
 def anchors_in(text: str) -> set[tuple[str, int]]:
     """The numbered form places a text names: {("提供先", 2), ("別紙", 1), ("No", 5), …}."""
     found = set()
-    for match in _ANCHOR.finditer(_squeeze(text)):
+    for match in _ANCHOR.finditer(clean(text)):  # spaces kept: "提供先1 ①…" is 提供先1, not 提供先11
         word = _WORD.get(match.group(1), match.group(1))
         for number in re.findall(r"\d+", match.group(2)):
             found.add((word, int(number)))
