@@ -1,0 +1,141 @@
+"""Versions of an assessment: identity and version kept apart, every version its own named graph.
+
+An assessment is identified by its register key (評価実施機関 + 評価書番号, `iris.assessment_id`);
+a version of it by its 公表日 (else a digest of its text). Each version is one named graph,
+``pid:graph/<aid>/version/<key>`` (``2020-01-11``, or ``d<digest>`` when the 公表日 is not in the
+document), holding exactly what one assessment's graph holds. So:
+
+- re-ingesting the same document gives the same graph (it replaces itself: idempotent);
+- a different document of the same assessment adds a version beside the others;
+- two documents of one version (the PDF and the text of one 公表日) are one graph.
+
+The versions of an assessment are described in one more named graph, its catalogue
+``pid:graph/<aid>/versions`` (`catalogue_triples`): each version graph is a
+``pdg:AssessmentVersion``, ``dcat:isVersionOf`` the assessment, with ``dcat:version`` (the key),
+``dcterms:issued`` (the 公表日), ``pdg:versionSequence`` (1 = oldest), and ``prov:wasRevisionOf``
+/ ``dcat:previousVersion`` the version before it; the assessment ``dcat:hasVersion`` each and
+``dcat:hasCurrentVersion`` the newest. Everything here is a function of the graph names alone, so
+the catalogue, and which versions are current, never depend on the order of the inputs.
+
+Versions are ordered by 公表日; versions without one come first, in digest order (they cannot be
+placed, and a dated version is the better current one).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from ..extract.records import Assessment
+from .iris import assessment_id, digest
+from .vocab import DCAT, ID, PDG
+
+_VERSION = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/version/([0-9A-Za-z-]+)$")
+_CATALOGUE = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/versions$")
+_DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
+
+
+def version_key(a: Assessment) -> str:
+    """The version of a document: its 公表日 (ISO date, or year-month), else ``d`` + a text digest."""
+    if a.published is not None and a.published.iso and _DATED.match(a.published.iso):
+        return a.published.iso
+    return f"d{digest(a.text_sha256)}"
+
+
+def version_graph_iri(a: Assessment) -> URIRef:
+    """The named graph of one version of an assessment."""
+    return ID[f"graph/{assessment_id(a)}/version/{version_key(a)}"]
+
+
+def catalogue_iri(aid: str) -> URIRef:
+    """The named graph that lists the versions of assessment ``aid``."""
+    return ID[f"graph/{aid}/versions"]
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version graph's name, read back: the assessment id and the version key."""
+
+    name: str
+    aid: str
+    key: str
+
+    @property
+    def dated(self) -> bool:
+        return bool(_DATED.match(self.key))
+
+    @property
+    def order(self) -> tuple:
+        """Oldest first: undated versions (digest order) before dated ones (by 公表日)."""
+        return (self.dated, self.key)
+
+
+def parse_version(name: str | URIRef) -> Version | None:
+    """The version a graph name stands for, or None (a graph from elsewhere, a catalogue)."""
+    match = _VERSION.match(str(name))
+    return Version(str(name), match.group(1), match.group(2)) if match else None
+
+
+def is_catalogue(name: str | URIRef) -> bool:
+    return bool(_CATALOGUE.match(str(name)))
+
+
+def versions_by_assessment(names: Iterable[str | URIRef]) -> dict[str, list[Version]]:
+    """The version graphs among ``names``, per assessment id, oldest first."""
+    grouped: dict[str, dict[str, Version]] = defaultdict(dict)
+    for name in names:
+        version = parse_version(name)
+        if version is not None:
+            grouped[version.aid][version.name] = version
+    return {aid: sorted(found.values(), key=lambda v: v.order) for aid, found in sorted(grouped.items())}
+
+
+def current_graphs(names: Iterable[str | URIRef]) -> list[str]:
+    """The graphs that answer by default: the newest version of each assessment, and every graph
+    that is not a version (RDF from elsewhere); never a catalogue. Sorted by name."""
+    names = [str(n) for n in names]
+    newest = {versions[-1].name for versions in versions_by_assessment(names).values()}
+    return sorted({n for n in names if (n in newest or parse_version(n) is None) and not is_catalogue(n)})
+
+
+def _issued(key: str) -> Literal:
+    return Literal(key, datatype=XSD.date if len(key) == 10 else XSD.gYearMonth)
+
+
+def catalogue_triples(aid: str, versions: list[Version]) -> set[tuple]:
+    """The triples of the catalogue graph of one assessment (``versions`` oldest first)."""
+    assessment = ID[f"assessment/{aid}"]
+    triples: set[tuple] = set()
+    previous = None
+    for sequence, version in enumerate(versions, start=1):
+        node = URIRef(version.name)
+        triples |= {(node, RDF.type, PDG.AssessmentVersion), (node, DCAT.isVersionOf, assessment),
+                    (assessment, DCAT.hasVersion, node), (node, DCAT.version, Literal(version.key)),
+                    (node, PDG.versionSequence, Literal(sequence))}
+        if version.dated:
+            triples.add((node, DCTERMS.issued, _issued(version.key)))
+        if previous is not None:
+            triples |= {(node, PROV.wasRevisionOf, previous), (node, DCAT.previousVersion, previous)}
+        previous = node
+    if previous is not None:
+        triples.add((assessment, DCAT.hasCurrentVersion, previous))
+    return triples
+
+
+def catalogues(names: Iterable[str | URIRef]) -> dict[str, set[tuple]]:
+    """Catalogue graph name -> its triples, for every assessment with a version among ``names``."""
+    return {str(catalogue_iri(aid)): catalogue_triples(aid, versions)
+            for aid, versions in versions_by_assessment(names).items()}
+
+
+def pick_same_version(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
+    """Two documents gave the same version graph: keep one, the same whatever their order.
+
+    Each is ``(text digest, source)``; the one with the smaller text digest is kept (a PDF and the
+    text of one version are one version; which rendering holds it must not depend on the order).
+    """
+    return min(a, b)
