@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from rdflib import Literal, URIRef
 from rdflib import namespace
 
@@ -73,15 +73,18 @@ keys = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text("0123456789abc
                  .map(lambda h: "d" + h))
 
 
+@settings(deadline=None)  # the machine is shared: no timing in unit tests
 @given(st.lists(keys, min_size=1, max_size=6, unique=True), st.randoms())
 def test_catalogue_and_current_do_not_depend_on_order(found, random):
     names = [name(k) for k in found]
+    assert (len(catalogues(names)) == 1) == (len(names) > 1)  # one version needs no catalogue
     shuffled = list(names)
     random.shuffle(shuffled)
     assert catalogues(names) == catalogues(shuffled)
     assert current_graphs(names) == current_graphs(shuffled)
     versions = versions_by_assessment(names)[AID]
-    assert catalogue_triples(AID, versions) == catalogues(shuffled)[str(catalogue_iri(AID))]
+    if len(names) > 1:
+        assert catalogue_triples(AID, versions) == catalogues(shuffled)[str(catalogue_iri(AID))]
     dated = sorted(k for k in found if not k.startswith("d"))
     if dated:
         assert current_graphs(names) == [name(dated[-1])]

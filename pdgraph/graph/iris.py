@@ -1,6 +1,7 @@
 """The IRIs of the graph, derived from content (never random, no blank nodes).
 
-An assessment is named by its register key (評価実施機関 + 評価書番号, else its text), an
+An assessment is named by its register key (評価実施機関 + 評価書番号, else its text), each of
+its versions (named graphs) by its 公表日 (else its text), an
 organisation by its canonical name (`canonical_organisation`), a law by its name and a
 provision by law, article / paragraph / item or appended table / row (`provision_iri`), so
 the same body or provision gets the same IRI in every assessment's graph. `digest` is the
@@ -32,8 +33,20 @@ def assessment_id(a: Assessment) -> str:
     return digest(a.text_sha256, length=16)
 
 
+_DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
+
+
+def version_key(a: Assessment) -> str:
+    """Identity of a version of an assessment: its 公表日 (ISO date or year-month), else ``d`` + a
+    digest of its text (see `pdgraph.graph.versions`)."""
+    if a.published is not None and a.published.iso and _DATED.match(a.published.iso):
+        return a.published.iso
+    return f"d{digest(a.text_sha256)}"
+
+
 def graph_iri(a: Assessment) -> URIRef:
-    return ID[f"graph/{assessment_id(a)}"]
+    """The named graph of one version of an assessment: ``pid:graph/<aid>/version/<key>``."""
+    return ID[f"graph/{assessment_id(a)}/version/{version_key(a)}"]
 
 
 def iri_segment(value: str) -> str:

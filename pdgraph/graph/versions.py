@@ -9,8 +9,8 @@ document), holding exactly what one assessment's graph holds. So:
 - a different document of the same assessment adds a version beside the others;
 - two documents of one version (the PDF and the text of one 公表日) are one graph.
 
-The versions of an assessment are described in one more named graph, its catalogue
-``pid:graph/<aid>/versions`` (`catalogue_triples`): each version graph is a
+The versions of an assessment that has more than one are described in one more named graph, its
+catalogue ``pid:graph/<aid>/versions`` (`catalogue_triples`; one version needs none, it is current): each version graph is a
 ``pdg:AssessmentVersion``, ``dcat:isVersionOf`` the assessment, with ``dcat:version`` (the key),
 ``dcterms:issued`` (the 公表日), ``pdg:versionSequence`` (1 = oldest), and ``prov:wasRevisionOf``
 / ``dcat:previousVersion`` the version before it; the assessment ``dcat:hasVersion`` each and
@@ -31,7 +31,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from ..extract.records import Assessment
-from .iris import assessment_id, digest
+from .iris import graph_iri, version_key
 from .vocab import DCAT, ID, PDG
 
 _VERSION = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/version/([0-9A-Za-z-]+)$")
@@ -39,16 +39,9 @@ _CATALOGUE = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/versions$")
 _DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
 
 
-def version_key(a: Assessment) -> str:
-    """The version of a document: its 公表日 (ISO date, or year-month), else ``d`` + a text digest."""
-    if a.published is not None and a.published.iso and _DATED.match(a.published.iso):
-        return a.published.iso
-    return f"d{digest(a.text_sha256)}"
-
-
 def version_graph_iri(a: Assessment) -> URIRef:
-    """The named graph of one version of an assessment."""
-    return ID[f"graph/{assessment_id(a)}/version/{version_key(a)}"]
+    """The named graph of one version of an assessment (`iris.graph_iri`)."""
+    return graph_iri(a)
 
 
 def catalogue_iri(aid: str) -> URIRef:
@@ -127,9 +120,10 @@ def catalogue_triples(aid: str, versions: list[Version]) -> set[tuple]:
 
 
 def catalogues(names: Iterable[str | URIRef]) -> dict[str, set[tuple]]:
-    """Catalogue graph name -> its triples, for every assessment with a version among ``names``."""
+    """Catalogue graph name -> its triples, for every assessment with more than one version among
+    ``names`` (an assessment with one version needs none: that version is current)."""
     return {str(catalogue_iri(aid)): catalogue_triples(aid, versions)
-            for aid, versions in versions_by_assessment(names).items()}
+            for aid, versions in versions_by_assessment(names).items() if len(versions) > 1}
 
 
 def pick_same_version(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
