@@ -6,6 +6,7 @@ Run by hand (not a test):
     .venv/bin/python benchmarks/bench_queries.py --n 100 --repeat 3
     .venv/bin/python benchmarks/bench_queries.py --cache /tmp/pdgraph-bench --no-rdflib --only flows
     .venv/bin/python benchmarks/bench_queries.py --cache /tmp/pdgraph-bench --no-rdflib --server   # + over HTTP
+    .venv/bin/python benchmarks/bench_queries.py --n 10000 --store /tmp/bench/store-10000 --server   # a built store
 
 With ``--cache DIR`` the Oxigraph store is built once into ``DIR/n<N>`` (with a stamp of
 the mapping code that made it) and reopened by later runs, so ``--no-rdflib`` runs
@@ -149,7 +150,7 @@ def time_oxigraph(store: OxigraphStore, names: list[str], repeat: int) -> dict[s
 
 
 def _time_oxigraph_at(path: str, names: list[str], repeat: int) -> dict[str, tuple[float, tuple]]:
-    return time_oxigraph(OxigraphStore(path), names, repeat)
+    return time_oxigraph(OxigraphStore(path, read_only=True), names, repeat)  # as pdgraph query --store DIR
 
 
 def time_oxigraph_apart(path: Path, names: list[str], repeat: int) -> dict[str, tuple[float, tuple]]:
@@ -196,6 +197,9 @@ def main() -> int:
     parser.add_argument("--memory", action="store_true", help="in-memory Oxigraph instead of a temporary directory")
     parser.add_argument("--only", nargs="*", help="query names to run (default: all)")
     parser.add_argument("--cache", type=Path, help="build the Oxigraph store once into this directory and reuse it")
+    parser.add_argument("--store", type=Path, dest="store_dir",
+                        help="time this Oxigraph store directory as it is (e.g. made by pdgraph build --store from "
+                             "synthetic documents, as benchmarks/bench_corpus.py does); implies --no-rdflib")
     parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only (no rdflib runs, no ratio)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of --repeat runs (medians of the rounds' medians); with --server the "
@@ -205,6 +209,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.server and args.memory:
         parser.error("--server serves a store directory: leave out --memory")
+    if args.store_dir is not None:
+        if args.memory or args.cache:
+            parser.error("--store times an existing directory: leave out --memory and --cache")
+        args.no_rdflib = True
     print(f"{args.n} synthetic assessments; {load_average()} ({multiprocessing.cpu_count()} CPUs)", flush=True)
 
     loaded = {}
@@ -220,7 +228,10 @@ def main() -> int:
     rdflib_store = None if args.no_rdflib else RdflibStore(ingested().dataset)
     start = time.perf_counter()
     directory = None
-    if args.cache:
+    if args.store_dir is not None:
+        oxigraph_store = OxigraphStore(args.store_dir, read_only=True)
+        where = f"opened {args.store_dir} as it is"
+    elif args.cache:
         oxigraph_store, built = cached_store(args.cache, args.n, ingested)
         where = f"{'built into' if built else 'reopened from'} {args.cache / f'n{args.n}'}"
     else:

@@ -2,9 +2,12 @@
 live in the benchmarks' own output, never in timed tests)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from pdgraph.query.catalogue import load_catalogue
 
@@ -36,3 +39,16 @@ def test_bench_validate_runs_and_the_engines_agree():
 def test_bench_map_runs_without_browser_errors(tmp_path):
     out = run("bench_map.py", "3", "--keep", str(tmp_path))
     assert "errors: 0" in out and "network_requests: 0" in out, out
+
+
+@pytest.mark.slow
+def test_bench_corpus_runs_every_command_through_the_cli(tmp_path):
+    out = run("bench_corpus.py", "--sizes", "4,8", "--work", str(tmp_path))
+    rows = [line.split() for line in out.splitlines() if line.split() and line.split()[0] in
+            ("validate", "build", "vstore", "query", "run") and line.split()[1].isdigit()]
+    assert sorted((r[0], r[1]) for r in rows) == sorted((c, n) for c in ("validate", "build", "vstore", "query", "run")
+                                                        for n in ("4", "8")), out
+    assert all(r[-1] == "0" for r in rows), out  # every command exited 0
+    assert "per-document cost 8 vs 4" in out and "ingest + validate 8" in out, out
+    report = json.loads((tmp_path / "report-8.json").read_text(encoding="utf-8"))
+    assert len(report["results"]) == 8

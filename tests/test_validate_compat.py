@@ -1,10 +1,11 @@
 """The version-specific shims of pdgraph.conformance.engines and their fallbacks.
 
-Three places depend on library internals (written against pyshacl 0.40.1 and
+Four places depend on library internals (written against pyshacl 0.40.1 and
 rdflib 7.6.0): reading rdflib's private per-graph index of the Memory store
 (`_memory_store_triples`), patching pyshacl's SPARQL text check at run time
-(`_memoise_pyshacl_sparql_check`) and handing a pyshacl ``Validator`` the
-shapes already harvested (`_reuse_harvested_shapes`). Each must fall back to
+(`_memoise_pyshacl_sparql_check`), evaluating a SPARQL constraint once for all
+its focus nodes (`_batch_pyshacl_sparql_constraints`) and handing a pyshacl
+``Validator`` the shapes already harvested (`_reuse_harvested_shapes`). Each must fall back to
 the public, slower way when the internals differ, and give the same results.
 The "is active" tests fail when an upgrade silently disables a shim (the
 results stay right, only slower): then re-check the shim against the new
@@ -116,6 +117,72 @@ def test_sparql_check_patch_falls_back_when_pyshacl_differs(monkeypatch, fake_mo
     assert SPARQLQueryHelper.check_invalid_sparql is before  # nothing touched
 
 
+# --------------------------------------------------------------------------- pyshacl: one query per constraint
+
+SPARQL_MODULE = "pyshacl.constraints.sparql.sparql_based_constraints"
+
+
+def test_batched_constraint_patch_is_active():
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
+    assert engines._batch_pyshacl_sparql_constraints() is True
+    patched = SPARQLBasedConstraint._evaluate_sparql_constraint
+    assert hasattr(patched, "__wrapped__"), "pyshacl's SPARQL constraints run once per focus node again"
+    assert engines._batch_pyshacl_sparql_constraints() is True  # once per process
+    assert SPARQLBasedConstraint._evaluate_sparql_constraint is patched
+
+
+def test_values_query_opens_the_where_group_with_the_focus_nodes():
+    text = "PREFIX ex: <https://example.org/>\nSELECT $this ?path ?value WHERE {\n  $this ex:p ?value .\n}"
+    query = engines._values_query(text, [URIRef(f"{EX}a"), URIRef(f"{EX}b")])
+    assert query == ("PREFIX ex: <https://example.org/>\nSELECT $this ?path ?value WHERE {\n"
+                     f"  VALUES $this {{ <{EX}a> <{EX}b> }}\n\n  $this ex:p ?value .\n}}")
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?value WHERE { $this ?p ?value }",  # $this not projected: rows could not be told apart
+    "SELECT $this ?failure WHERE { BIND (true AS ?failure) }",  # ?failure is reported once, not per node
+    "SELECT $this ?value { $this ?p ?value }",  # no WHERE keyword
+], ids=["this-not-projected", "failure", "no-where"])
+def test_values_query_declines_other_shapes_of_query(text):
+    assert engines._values_query(text, [URIRef(f"{EX}a")]) is None
+
+
+@pytest.fixture(scope="module")
+def mutated_graphs(seed_paths, tmp_path_factory):
+    """The seeds and every mutation: each SPARQL constraint's Violation is among the results."""
+    folder = tmp_path_factory.mktemp("batched")
+    paths = list(seed_paths) + [write_mutation(m, folder) for m in MUTATIONS]
+    return [graph for path in paths for graph in assessment_graphs(ingest([path]).dataset)]  # one assessment each
+
+
+def test_unbatched_pyshacl_gives_the_same_findings(monkeypatch, mutated_graphs):
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
+    engines._batch_pyshacl_sparql_constraints()
+    batched = _engine_keys(mutated_graphs)
+    assert sum(map(len, batched)) > len(MUTATIONS)
+    monkeypatch.setattr(SPARQLBasedConstraint, "_evaluate_sparql_constraint",
+                        SPARQLBasedConstraint._evaluate_sparql_constraint.__wrapped__)
+    assert _engine_keys(mutated_graphs) == batched
+
+
+def _sparql_module_without_class() -> types.ModuleType:
+    return types.ModuleType(SPARQL_MODULE)
+
+
+@pytest.mark.parametrize("fake_module", [None, _sparql_module_without_class()], ids=["module-missing", "class-missing"])
+def test_batched_constraint_patch_falls_back_when_pyshacl_differs(monkeypatch, fake_module):
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
+    before = SPARQLBasedConstraint._evaluate_sparql_constraint
+    monkeypatch.setattr(engines, "_PYSHACL_BATCH_PATCHED", None)
+    monkeypatch.setitem(sys.modules, SPARQL_MODULE, fake_module)
+    assert engines._batch_pyshacl_sparql_constraints() is False
+    assert engines._batch_pyshacl_sparql_constraints() is False  # decided once
+    assert SPARQLBasedConstraint._evaluate_sparql_constraint is before
+
+
 # --------------------------------------------------------------------------- pyshacl: reusing the harvested shapes
 
 
@@ -180,7 +247,13 @@ def test_unpatched_pyshacl_gives_the_same_findings(monkeypatch, graphs):
 
 
 def test_every_fallback_together_gives_the_same_report(monkeypatch, graphs, reference):
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
     engines._memoise_pyshacl_sparql_check()
+    engines._batch_pyshacl_sparql_constraints()
+    monkeypatch.setattr(SPARQLBasedConstraint, "_evaluate_sparql_constraint",
+                        SPARQLBasedConstraint._evaluate_sparql_constraint.__wrapped__)
+    monkeypatch.setattr(engines, "_PYSHACL_BATCH_PATCHED", False)
     monkeypatch.setattr(SPARQLQueryHelper, "check_invalid_sparql", SPARQLQueryHelper.check_invalid_sparql.__wrapped__)
     monkeypatch.setattr(engines, "_PYSHACL_CHECK_PATCHED", False)
     monkeypatch.setattr(engines, "_memory_store_triples", lambda graph: None)

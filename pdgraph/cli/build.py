@@ -1,4 +1,5 @@
-"""`pdgraph build`: documents -> TriG, one named graph per assessment, and a short summary."""
+"""`pdgraph build`: documents -> TriG / N-Quads and/or a persistent Oxigraph store, one named graph per
+assessment, and a short summary."""
 from __future__ import annotations
 
 import sys
@@ -6,26 +7,46 @@ from pathlib import Path
 
 import click
 
-from ..graph.ingest import assessment_graphs
-from ..graph.serialize import trig
-from .common import ingest_sources, report_problems
+from ..errors import PdgraphError
+from ..graph.stream import build_corpus
+from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 
 
-@click.command("build")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TriG file to write.")
-def build(sources: tuple[str, ...], output: str) -> None:
-    """Build the knowledge graph (TriG, one named graph per assessment) from documents."""
-    result = ingest_sources(sources)
-    graphs = assessment_graphs(result.dataset)
-    Path(output).write_text(trig(result.dataset, graphs), encoding="utf-8")
-    quads = sum(len(g) for g in graphs)
-    click.echo(f"{len(graphs)} assessment graph(s), {quads} triples -> {output}")
-    for key, assessment in result.assessments.items():
-        flows = sum(len(f.provisions or []) + len(f.transfers or []) for f in assessment.files)
-        parts = len(assessment.sections_seen)
-        almost_nothing = f" — only {parts} part(s) of the form recognised" if parts < 2 else ""
-        click.echo(f"  {Path(key).name}: {assessment.organization or '?'} {assessment.kind or ''} "
-                   f"No.{assessment.number or '?'}: {len(assessment.files)} file(s), {flows} 提供/移転 entr(ies)"
+@click.command("build", help=f"""Build the knowledge graph (one named graph per assessment) from documents.
+
+Writes a TriG file (-o graph.trig; N-Quads for a name ending in .nq) and/or adds the graphs to a
+persistent Oxigraph store (--store DIR, created if need be), where an assessment read again
+replaces its graph. Documents are read in worker processes; the output is the same for any
+number of workers. {SOURCES_HELP}""")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="TriG (or .nq: N-Quads) file to write.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Oxigraph store directory to add the graphs to (what query, validate, facts, map and "
+                   "pdgraph serve read with --store DIR).")
+@jobs_option
+@quiet_option
+def build(sources: tuple[str, ...], output: str | None, store_dir: str | None, jobs: int | None, quiet: bool) -> None:
+    if not output and not store_dir:
+        raise click.UsageError("give -o FILE (TriG or .nq), --store DIR, or both")
+    paths = sources_or_exit(sources)
+    bar = ProgressBar(quiet)
+    try:
+        result = build_corpus(paths, output, store_dir, jobs, bar)
+    except PdgraphError as error:
+        bar.end()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except OSError as error:
+        bar.end()
+        click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
+        sys.exit(2)
+    bar.end()
+    targets = " and ".join(t for t in (output, f"store {store_dir} ({result.store_graphs} graph(s) in all)"
+                                       if store_dir else None) if t)
+    click.echo(f"{len(result.graphs)} assessment graph(s), {result.triples} triples -> {targets}")
+    for key, summary in result.summaries.items():
+        almost_nothing = f" — only {summary.parts} part(s) of the form recognised" if summary.parts < 2 else ""
+        click.echo(f"  {Path(key).name}: {summary.organization or '?'} {summary.kind or ''} "
+                   f"No.{summary.number or '?'}: {summary.files} file(s), {summary.flows} 提供/移転 entr(ies)"
                    f"{almost_nothing}")
     sys.exit(report_problems(result))

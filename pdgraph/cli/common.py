@@ -1,13 +1,21 @@
-"""Small helpers shared by the click commands (progress lines, problem reports)."""
+"""Small helpers shared by the click commands: inputs, progress bars, problem reports, facts files."""
 from __future__ import annotations
 
 import json
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
+from ..errors import PdgraphError
 from ..graph.ingest import Ingested, ingest
+from ..graph.sources import expand_sources
+
+PHASE_WIDTH = 10
+BAR_WIDTH = 24
 
 
 class BadInput(click.ClickException):
@@ -19,43 +27,173 @@ class BadInput(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def progress(total: int) -> Callable[[str], None]:
-    """Per-document progress on stderr (a batch of thousands should show it is alive)."""
+def _clock(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+class ProgressBar:
+    """One progress bar per phase of a long batch on stderr: count, percent, bar, rate and ETA.
+
+        reading     1234/10000  12% [##.....................]  45.2/s ETA 0:03:14
+        reading    10000/10000 100% [#######################]  44.8/s in 0:03:43
+
+    On a terminal the line is redrawn in place (at most every ``interval`` seconds); elsewhere
+    (a log file, a pipe) a line is written every ``log_interval`` seconds and when a phase ends.
+    Called as ``bar(phase, done, total)`` by the library (`pdgraph.graph.stream.Progress`);
+    a phase with total 0 is a single step (e.g. compacting the store) and prints its name.
+    Nothing is shown with ``quiet`` or for a batch of one.
+    """
+
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
+                 interval: float = 0.2, log_interval: float = 10.0):
+        self.quiet = quiet
+        self.stream = stream
+        self.clock = clock
+        self.interval = interval
+        self.log_interval = log_interval
+        self.phase: str | None = None
+        self.started = 0.0
+        self.shown = 0.0
+        self.last = ""
+        self.open = False  # a terminal line waits for its end
+
+    def _out(self) -> TextIO:
+        return self.stream if self.stream is not None else sys.stderr
+
+    @property
+    def tty(self) -> bool:
+        stream = self._out()
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def line(self, phase: str, done: int, total: int, now: float) -> str:
+        """The text of the bar (without line end)."""
+        elapsed = max(now - self.started, 1e-9)
+        rate = done / elapsed
+        width = len(str(total))
+        filled = BAR_WIDTH * done // total if total else 0
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        percent = 100 * done // total if total else 0
+        if done >= total:
+            tail = f"in {_clock(elapsed)}"
+        else:
+            tail = f"ETA {_clock((total - done) / rate)}" if done else "ETA -:--:--"
+        return f"{phase:<{PHASE_WIDTH}} {done:>{width}}/{total} {percent:>3}% [{bar}] {rate:>6.1f}/s {tail}"
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        now = self.clock()
+        if phase != self.phase:
+            self.end()
+            self.phase, self.started, self.shown = phase, now, now
+            if not total:
+                self._write(f"{phase}…", final=True)
+                return
+        if not total or total < 2 or not done:
+            return
+        final = done >= total
+        if not final and now - self.shown < (self.interval if self.tty else self.log_interval):
+            return
+        self.shown = now
+        self._write(self.line(phase, done, total, now), final)
+
+    def _write(self, text: str, final: bool) -> None:
+        out = self._out()
+        if self.tty:
+            pad = " " * max(0, len(self.last) - len(text))
+            out.write("\r" + text + pad + ("\n" if final else ""))
+            self.open = not final
+        else:
+            out.write(text + "\n")
+        self.last = "" if final else text
+        out.flush()
+
+    def end(self) -> None:
+        """Finish a terminal line left open (a phase that stopped early)."""
+        if self.open:
+            self._out().write("\n")
+            self.open = False
+        self.phase = None
+
+
+def quiet_option(function):
+    return click.option("-q", "--quiet", is_flag=True, help="No progress bars on stderr.")(function)
+
+
+def jobs_option(function):
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                        help="Worker processes (default: one per CPU).")(function)
+
+
+SOURCES_HELP = ("SOURCES are documents and RDF files, directories (searched recursively), quoted glob patterns "
+                "('docs/**/*.pdf') or @LIST files naming one path per line.")
+
+
+def sources_or_exit(arguments: tuple[str, ...]) -> list[str]:
+    """The paths named by SOURCES (files, directories, globs, @lists); exit 2 naming a bad one."""
+    try:
+        return expand_sources(arguments)
+    except PdgraphError as error:
+        raise BadInput(str(error)) from None
+
+
+def progress(total: int, quiet: bool = False) -> Callable[[str], None]:
+    """A per-item callback (``report(path)``) drawing a "reading" bar for a batch of ``total``."""
+    bar = ProgressBar(quiet)
     state = {"done": 0}
 
     def report(path: str) -> None:
         state["done"] += 1
-        if total > 1:
-            click.echo(f"[{state['done']}/{total}] {path}", err=True)
+        bar("reading", state["done"], total)
 
     return report
 
 
-def report_problems(result: Ingested) -> int:
-    """Print each problem of a batch; 2 when there was any (bad input), else 0."""
-    for problem in result.problems:
+def report_problems(result) -> int:
+    """Print each problem of a batch (a result with ``.problems``, or a list); 2 when there was any, else 0."""
+    problems = result if isinstance(result, list) else result.problems
+    for problem in problems:
         click.echo(f"error: {problem.message}", err=True)
-    return 2 if result.problems else 0
+    return 2 if problems else 0
 
 
 def write_facts(result: Ingested, out: Path) -> list[Path]:
     """One ``<document-stem>.json`` per assessment graph, read back out of the graph and schema-checked."""
     from ..graph.facts import facts_from_graph, validate_facts
 
-    out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
+    writer = FactsWriter(out)
     for names in result.graphs.values():
         for name in names:
             data = facts_from_graph(result.dataset.graph(name))
             validate_facts(data)
-            stem = Path(data["source"]).stem if data["source"] else str(name).rsplit("/", 1)[-1]
-            if stem in written:  # two graphs from documents with the same file name
-                stem = f"{stem}-{str(name).rsplit('/', 1)[-1]}"
-            written[stem] = out / f"{stem}.json"
-            written[stem].write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return list(written.values())
+            writer.write(str(name), data)
+    return writer.paths()
 
 
-def ingest_sources(sources: tuple[str, ...]) -> Ingested:
-    """Ingest a batch of documents and RDF files with progress lines on stderr."""
-    return ingest(sources, progress=progress(len(sources)))
+class FactsWriter:
+    """Facts files named after their document (``<stem>.json``; ``<stem>-<graph id>.json`` on a clash)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        out.mkdir(parents=True, exist_ok=True)
+        self.written: dict[str, Path] = {}
+
+    def write(self, name: str, data: dict | str, source: str | None = None) -> Path:
+        """Write one facts file; ``data`` is the facts or their JSON text (then give ``source``)."""
+        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        source = source if isinstance(data, str) else data["source"]
+        stem = Path(source).stem if source else name.rsplit("/", 1)[-1]
+        if stem in self.written:  # two graphs from documents with the same file name
+            stem = f"{stem}-{name.rsplit('/', 1)[-1]}"
+        self.written[stem] = self.out / f"{stem}.json"
+        self.written[stem].write_text(text, encoding="utf-8")
+        return self.written[stem]
+
+    def paths(self) -> list[Path]:
+        return list(self.written.values())
+
+
+def ingest_sources(sources: tuple[str, ...] | list[str], quiet: bool = False) -> Ingested:
+    """Ingest a batch of documents and RDF files (in memory) with a progress bar on stderr."""
+    return ingest(sources, progress=progress(len(sources), quiet))

@@ -1,4 +1,4 @@
-"""`pdgraph map`: documents or RDF files -> one self-contained interactive HTML flow map."""
+"""`pdgraph map`: documents, RDF files or a store -> one self-contained interactive HTML flow map."""
 from __future__ import annotations
 
 import sys
@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from .common import ingest_sources, report_problems
+from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 from ..errors import PdgraphError
-from ..graph.ingest import ingest
-from ..map import AGGREGATE_ABOVE, LAYERS, MapOptions, build_map, diff_counts, diff_maps, render_html, should_aggregate
+from ..graph.stores import OxigraphStore
+from ..map import (AGGREGATE_ABOVE, LAYERS, MapOptions, diff_counts, diff_maps, map_from_sources, map_from_store,
+                   render_html, select, should_aggregate)
 
 
 def _layers(value: str | None) -> tuple[str, ...]:
@@ -18,9 +19,14 @@ def _layers(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-@click.command("map")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.command("map", help=f"""Write an interactive HTML map of where personal data comes from and goes to.
+
+The page works offline: vis-network is inlined and nothing is fetched. Reads documents or RDF
+files (in worker processes), or every assessment of a store (--store DIR). {SOURCES_HELP}""")
+@click.argument("sources", nargs=-1)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Map the assessments of this Oxigraph store directory (pdgraph build --store).")
 @click.option("--assessment", "assessments", multiple=True, metavar="ID",
               help="Only this assessment: its id, IRI, or document file name (repeatable).")
 @click.option("--organization", metavar="NAME", help="Only assessments of this 評価実施機関 (part of the name).")
@@ -32,29 +38,39 @@ def _layers(value: str | None) -> tuple[str, ...]:
               help=f"One node per 評価実施機関, expandable (default: when over {AGGREGATE_ABOVE} nodes).")
 @click.option("--title", help="Page title (default: from the assessments).")
 @click.option("--diff", "compare", is_flag=True,
-              help="SOURCES are OLD NEW, two versions: one map, added and removed flows styled apart.")
-def map_command(sources: tuple[str, ...], output: str, assessments: tuple[str, ...], organization: str | None,
-                focus: str | None, depth: int, layers: str | None, aggregate: bool | None,
-                title: str | None, compare: bool) -> None:
-    """Write an interactive HTML map of where personal data comes from and goes to.
-
-    The page works offline: vis-network is inlined and nothing is fetched. With --diff, the
-    two SOURCES are an older and a newer version (documents or RDF files): flows only the new
-    one has, flows only the old one has and flows whose legal basis changed are drawn in
-    their own styles, explained in the legend.
-    """
+              help="SOURCES are OLD NEW, two versions of one assessment: one map of both, the flows added, "
+                   "removed or with another legal basis styled apart (a legend says which).")
+@jobs_option
+@quiet_option
+def map_command(sources: tuple[str, ...], output: str, store_dir: str | None, assessments: tuple[str, ...],
+                organization: str | None, focus: str | None, depth: int, layers: str | None, aggregate: bool | None,
+                title: str | None, compare: bool, jobs: int | None, quiet: bool) -> None:
     options = MapOptions(assessments=assessments, organization=organization, focus=focus, depth=depth,
                          layers=_layers(layers), title=title)
     if compare:
-        _map_diff(sources, output, options, aggregate)
+        _map_diff(sources, output, options, aggregate, jobs, quiet)
         return
-    result = ingest_sources(sources)
-    status = report_problems(result)
-    if not any(result.graphs.values()):
-        click.echo("error: no assessment could be read from the sources", err=True)
+    if bool(sources) == bool(store_dir):
+        raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
+    paths = sources_or_exit(sources) if sources else []
+    bar = ProgressBar(quiet)
+    problems: list = []
+    try:
+        if store_dir:
+            whole = map_from_store(OxigraphStore(store_dir, read_only=True), progress=bar)
+        else:
+            whole = map_from_sources(paths, jobs, bar, problems)
+    except PdgraphError as error:
+        bar.end()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    bar.end()
+    status = report_problems(problems)
+    if not whole.assessments:
+        click.echo("error: no assessment could be read from the " + ("store" if store_dir else "sources"), err=True)
         sys.exit(2)
     try:
-        flow_map = build_map(result.dataset, options)
+        flow_map = select(whole, options)
         page = render_html(flow_map, aggregate)
     except PdgraphError as error:
         click.echo(f"error: {error}", err=True)
@@ -74,23 +90,27 @@ def map_command(sources: tuple[str, ...], output: str, assessments: tuple[str, .
     sys.exit(status)
 
 
-def _map_diff(sources: tuple[str, ...], output: str, options: MapOptions, aggregate: bool | None) -> None:
+def _map_diff(sources: tuple[str, ...], output: str, options: MapOptions, aggregate: bool | None,
+              jobs: int | None, quiet: bool) -> None:
     """`pdgraph map OLD NEW --diff`: each version read on its own, then one map of both."""
     if len(sources) != 2:
-        click.echo(f"error: --diff compares two versions: OLD NEW (got {len(sources)} source(s))", err=True)
-        sys.exit(2)
+        raise click.UsageError(f"--diff compares two versions: OLD NEW (got {len(sources)} source(s))")
     maps = []
     for source in sources:
-        result = ingest([source])
-        if report_problems(result) or not any(result.graphs.values()):
-            click.echo(f"error: {source}: no assessment could be read", err=True)
-            sys.exit(2)
+        problems: list = []
+        bar = ProgressBar(quiet)
         try:
-            maps.append(build_map(result.dataset, options))
+            whole = map_from_sources([source], jobs, bar, problems)
+            bar.end()
+            if report_problems(problems) or not whole.assessments:
+                click.echo(f"error: {source}: no assessment could be read", err=True)
+                sys.exit(2)
+            maps.append(select(whole, options))
         except PdgraphError as error:
+            bar.end()
             click.echo(f"error: {source}: {error}", err=True)
             sys.exit(2)
-    names = tuple(Path(s).name for s in sources)
+    names = (Path(sources[0]).name, Path(sources[1]).name)
     flow_map = diff_maps(maps[0], maps[1], names, options.title)
     try:
         Path(output).write_text(render_html(flow_map, aggregate), encoding="utf-8")

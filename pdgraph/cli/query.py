@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .common import BadInput, progress
+from .common import BadInput, ProgressBar, jobs_option, progress, quiet_option, sources_or_exit
 from ..errors import PdgraphError
 from ..query.catalogue import check_network, find_query, load_catalogue, parse_params, run_query
 from ..query.formats import FORMATS, format_solutions, to_table
@@ -16,8 +16,10 @@ from ..query.params import QueryParameterError
 from ..graph.endpoint import DEFAULT_TIMEOUT, EndpointError, EndpointStore
 from ..query.federation import FederatedStore
 from ..graph.stores import OxigraphStore, RdflibStore, Solutions, StoreError, StoreSpec, load_sources, open_store
+from ..graph.stream import build_corpus
 
-STORE_HELP = "rdflib (in memory, default), oxigraph (in memory) or oxigraph:PATH (a persistent directory)."
+STORE_HELP = ("rdflib (in memory, default), oxigraph (in memory), or an Oxigraph store directory (DIR or "
+              "oxigraph:DIR, made by pdgraph build --store): given no SOURCES, it is only read.")
 ENDPOINT_HELP = ("Query this SPARQL endpoint (SPARQL 1.1 Protocol, e.g. http://127.0.0.1:7878/query from "
                  "pdgraph serve; Virtuoso, Fuseki, GraphDB …) instead of SOURCES or --store. Repeat it for a corpus "
                  "split over several endpoints: the first federates the others with SERVICE.")
@@ -31,10 +33,15 @@ def endpoint_options(command):
     return click.option("--endpoint", "endpoints", metavar="URL", multiple=True, help=ENDPOINT_HELP)(command)
 
 
-def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str, ...], float] | None = None
+def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str, ...], float] | None = None,
+          jobs: int | None = None, quiet: bool = False
           ) -> tuple[RdflibStore | OxigraphStore | EndpointStore | FederatedStore, int]:
     """Open the store and load the sources (or reach the SPARQL endpoints: no loading, no request
-    yet); returns the store and the number of bad sources."""
+    yet); returns the store and the number of bad sources.
+
+    A store directory without SOURCES is opened read-only and queried as it is: nothing is loaded,
+    counted or compacted, so start-up does not grow with the corpus.
+    """
     if endpoints is not None and endpoints[0]:
         urls, timeout = endpoints
         if sources or store_text != "rdflib":
@@ -49,23 +56,37 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
     except StoreError as error:
         raise click.BadParameter(str(error), param_hint="--store") from None
     if not sources and spec.path is None:
-        raise click.UsageError("give SOURCES (documents or RDF files), or --store oxigraph:PATH holding a loaded store")
+        raise click.UsageError("give SOURCES (documents or RDF files), or --store DIR holding a loaded store")
+    paths = sources_or_exit(sources) if sources else []
+    bar = ProgressBar(quiet)
+    problems: list = []
     try:
-        store = open_store(spec)
-        result = load_sources(store, sources, progress=progress(len(sources)))
+        if not paths:
+            store = open_store(spec, read_only=True)
+            if store.is_empty():
+                raise BadInput(f"the store {spec.path} is empty")
+            return store, 0
+        if spec.kind == "oxigraph":
+            target = spec.path if spec.path is not None else OxigraphStore()
+            problems = build_corpus(paths, store=target, jobs=jobs, progress=bar).problems
+            store = target if isinstance(target, OxigraphStore) else OxigraphStore(spec.path, read_only=True)
+        else:
+            store = open_store(spec)
+            problems = load_sources(store, paths, progress=progress(len(paths), quiet)).problems
     except PdgraphError as error:
         raise BadInput(str(error)) from None
-    for problem in result.problems:
+    finally:
+        bar.end()
+    for problem in problems:
         click.echo(f"error: {problem.message}", err=True)
-    if not store.graph_count():
-        raise BadInput("no graphs to query: no source could be loaded" if sources
-                       else f"the store {spec.path} is empty")
-    return store, len(result.problems)
+    if store.is_empty():
+        raise BadInput("no graphs to query: no source could be loaded")
+    return store, len(problems)
 
 
 @click.command("query")
 @click.argument("name", required=False, metavar="NAME|FILE.rq")
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("sources", nargs=-1)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; csv / tsv / json (SPARQL 1.1 Query Results formats).")
@@ -75,13 +96,17 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
 @click.option("--help-query", is_flag=True, help="Show the query's header: title, questions, parameters.")
 @click.option("--allow-network", is_flag=True,
               help="Let the query's SERVICE clauses fetch from the endpoints they name (refused otherwise).")
+@jobs_option
+@quiet_option
 def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str, store_text: str,
           endpoints: tuple[str, ...], timeout: float, list_queries: bool, help_query: bool,
-          allow_network: bool) -> None:
-    """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store, or a SPARQL endpoint.
+          allow_network: bool, jobs: int | None, quiet: bool) -> None:
+    """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store directory, or a SPARQL endpoint.
 
-    Parameters are bound as RDF terms, never pasted into the query text.
-    Example: pdgraph query recipients-of examples/*.txt --param organization=松戸市長
+    Parameters are bound as RDF terms, never pasted into the query text. SOURCES may also be
+    directories, quoted glob patterns or @LIST files.
+    Example: pdgraph query recipients-of examples/*.txt --param organization=松戸市長;
+    on a corpus: pdgraph build docs/ --store corpus.ox, then pdgraph query stats --store corpus.ox
     """
     try:
         if list_queries:
@@ -103,20 +128,20 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
     if len(endpoints) > 1 and named.federation:
         click.echo(f"warning: query {named.name}: {named.federation}", err=True)
     text, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout),
-                             allow_network or bool(endpoints))  # --endpoint is asking for the network
+                             allow_network or bool(endpoints), jobs, quiet)  # --endpoint is asking for the network
     click.echo(text, nl=False)
     sys.exit(2 if problems else 0)
 
 
 def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
             endpoints: tuple[tuple[str, ...], float] | None = None,
-            allow_network: bool = False) -> tuple[str, int]:
+            allow_network: bool = False, jobs: int | None = None, quiet: bool = False) -> tuple[str, int]:
     """Load, run and format in one frame, so an on-disk store is closed before the command exits."""
     try:
         check_network(named, allow_network)  # before any loading
     except PdgraphError as error:
         raise BadInput(str(error)) from None
-    store, problems = _open(store_text, sources, endpoints)
+    store, problems = _open(store_text, sources, endpoints, jobs, quiet)
     try:
         solutions: Solutions = run_query(named, store, values, allow_network=allow_network)
     except PdgraphError as error:
@@ -145,20 +170,22 @@ def _analysis_tables(result) -> str:
 
 
 @click.command("analyze")
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("sources", nargs=-1)
 @click.option("--from", "starts", multiple=True, metavar="ORGANIZATION",
               help="Report reachability from this assessing body (repeatable), e.g. 練馬区長.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Rows of hubs and vendors.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
 @endpoint_options
+@jobs_option
+@quiet_option
 def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str, store_text: str,
-            endpoints: tuple[str, ...], timeout: float) -> None:
+            endpoints: tuple[str, ...], timeout: float, jobs: int | None, quiet: bool) -> None:
     """Network analysis (networkx): hubs, vendor concentration, reachability from a body."""
     from ..query.analysis import analyse
 
     def report() -> tuple[str, int]:  # one frame: an on-disk store is closed before exit
-        store, problems = _open(store_text, sources, (endpoints, timeout))
+        store, problems = _open(store_text, sources, (endpoints, timeout), jobs, quiet)
         try:
             result = analyse(store, starts, top)
         except PdgraphError as error:  # an endpoint that fails

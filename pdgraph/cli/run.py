@@ -2,45 +2,100 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from .common import ingest_sources, report_problems, write_facts
-from ..graph.ingest import assessment_graphs
+from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_option, report_problems,
+                     sources_or_exit)
+from ..errors import PdgraphError
+from ..graph.ingest import Problem, is_rdf
+
+# Above this many assessments the flow map is left out unless asked for: a page of 10,000
+# assessments is ~230 MB, which no browser opens, and drawing it takes gigabytes.
+MAP_LIMIT = 2000
 
 
-@click.command("run")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.command("run", help=f"""Build the graph, the facts, the SHACL conformance report and the flow map of SOURCES.
+
+Each document is read, mapped, checked and validated once, in a worker process; nothing holds the
+whole batch in memory, so it works on a corpus. {SOURCES_HELP} Exit status: 0 everything conforms,
+1 at least one SHACL Violation, 2 a source could not be read (reported; the others are still
+processed).""")
+@click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", "output_dir", required=True, type=click.Path(file_okay=False),
               help="Directory for graph.trig, facts/, validation.html, validation.txt and map.html.")
-def run(sources: tuple[str, ...], output_dir: str) -> None:
-    """Build the graph, the facts, the SHACL conformance report and the flow map of SOURCES.
-
-    Exit status: 0 everything conforms, 1 at least one SHACL Violation, 2 a source could not be
-    read (reported; the others are still processed).
-    """
-    from ..map import build_map, render_html
-    from ..graph.serialize import trig
+@click.option("--map-limit", default=MAP_LIMIT, show_default=True, type=click.IntRange(min=0),
+              help="Leave map.html out above this many assessments (draw parts with pdgraph map --store DIR).")
+@jobs_option
+@quiet_option
+def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | None, quiet: bool) -> None:
+    from ..conformance import Report, default_engine, load_shapes
     from ..conformance import render as render_report
-    from ..conformance import validate_dataset
+    from ..conformance import validate_one
+    from ..graph.facts import facts_json
+    from ..graph.stream import GraphStream, Outcome, SortedGraphFile, Spill, each_graph
+    from ..graph.triples import parse_ntriples
+    from ..map import read_map_triples, render_html
 
+    paths = sources_or_exit(sources)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    result = ingest_sources(sources)
-    graphs = assessment_graphs(result.dataset)
-    (out / "graph.trig").write_text(trig(result.dataset, graphs), encoding="utf-8")
-    facts = write_facts(result, out / "facts")
-    report = validate_dataset(result.dataset)
-    (out / "validation.html").write_text(render_report(report, "html"), encoding="utf-8")
-    (out / "validation.txt").write_text(render_report(report, "text"), encoding="utf-8")
-    flow_map = build_map(result.dataset)
-    (out / "map.html").write_text(render_html(flow_map), encoding="utf-8")
+    shapes, engine = load_shapes(), default_engine()
+
+    def step(data):  # in a worker: everything that needs the assessment's triples
+        if not data.has_assessment:
+            return None
+        return facts_json(data.graph), validate_one(data.store_graph, shapes, engine)
+
+    bar = ProgressBar(quiet)
+    graph_file = SortedGraphFile(out / "graph.trig")
+    facts = FactsWriter(out / "facts")
+    spill = Spill(out)
+    results: dict[str, object] = {}
+    sizes: dict[str, int] = {}
+    problems: list[Problem] = []
+    started = time.perf_counter()
+    try:
+        mapped = len(paths) <= map_limit or any(is_rdf(path) for path in paths)  # else no graph waits for the map
+        stream = GraphStream(trig=True, ntriples=mapped, step=step)
+        for event in each_graph(stream, paths, None, jobs, bar):
+            if isinstance(event, Problem):
+                problems.append(event)
+            elif isinstance(event, Outcome) and event.extra is not None:
+                (source, text), result = event.extra
+                graph_file.add(event.name, event.trig)
+                facts.write(event.name, text, source)
+                if mapped and len(results) <= map_limit:
+                    spill.add(event.name, event.ntriples)
+                sizes[event.name] = event.triples
+                results[event.name] = result
+        graph_file.close(bar)
+        report = Report([results[name] for name in sorted(results)], engine, seconds=time.perf_counter() - started)
+        (out / "validation.html").write_text(render_report(report, "html"), encoding="utf-8")
+        (out / "validation.txt").write_text(render_report(report, "text"), encoding="utf-8")
+        drawn = None
+        if len(results) <= map_limit:
+            drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()))
+            (out / "map.html").write_text(render_html(drawn), encoding="utf-8")
+    except PdgraphError as error:
+        bar.end()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    finally:
+        spill.close()
+        graph_file.discard()  # nothing left behind when the run stops early (after close: nothing to do)
+    bar.end()
     counts = report.counts()
-    click.echo(f"{len(graphs)} assessment(s), {sum(len(g) for g in graphs)} triples -> {out / 'graph.trig'}")
-    click.echo(f"{len(facts)} facts file(s) -> {out / 'facts'}")
+    click.echo(f"{len(results)} assessment(s), {sum(sizes.values())} triples -> {out / 'graph.trig'}")
+    click.echo(f"{len(facts.paths())} facts file(s) -> {out / 'facts'}")
     click.echo(f"SHACL: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"
                f" -> {out / 'validation.html'}")
-    click.echo(f"flow map: {len(flow_map.nodes)} nodes, {len(flow_map.edges)} edges -> {out / 'map.html'}")
-    status = report_problems(result)
+    if drawn is not None:
+        click.echo(f"flow map: {len(drawn.nodes)} nodes, {len(drawn.edges)} edges -> {out / 'map.html'}")
+    else:
+        click.echo(f"flow map: left out ({len(results)} assessments > --map-limit {map_limit}); draw a part with "
+                   f"pdgraph map --store DIR --organization NAME")
+    status = report_problems(problems)
     sys.exit(status or (0 if report.conforms else 1))

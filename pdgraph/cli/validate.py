@@ -6,15 +6,22 @@ from pathlib import Path
 
 import click
 
-from .common import progress
+from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, sources_or_exit
 from ..errors import PdgraphError
-from ..conformance import ENGINES, FORMATS, load_shapes, render, validate_paths
+from ..conformance import ENGINES, FORMATS, load_shapes, render, validate_paths, validate_store
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
 
-@click.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.command(help=f"""Check legal-basis conformance of assessments (documents or RDF: .trig, .ttl, .nq) with SHACL.
+
+Every finding names its assessment, severity, message (日本語 / English), offending value and
+document:line. Each assessment is validated on its own in a worker process, from the documents
+or (--store DIR) from a store made by pdgraph build. {SOURCES_HELP} Exit status: 0 no Violation
+(Warnings and Infos allowed), 1 at least one Violation, 2 bad input or usage.""")
+@click.argument("sources", nargs=-1)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Validate every assessment of this Oxigraph store directory (made by pdgraph build --store).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: grouped by assessment; json: machine-readable results; ttl: the SHACL validation "
                    "report graph; html: a self-contained page for reviewers.")
@@ -22,25 +29,28 @@ EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
               help="Write the report to this file instead of standard output.")
 @click.option("--engine", type=click.Choice(("auto", *ENGINES)), default="auto", show_default=True,
               help="SHACL engine: pyshacl is the reference; pyrudof runs the same shapes.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per CPU).")
+@jobs_option
 @click.option("--lang", type=click.Choice(("ja", "en", "both")), default="both", show_default=True,
               help="Language of the messages in text, json and html reports.")
 @click.option("--shapes", "shape_paths", multiple=True, type=click.Path(exists=True),
               help="SHACL shapes file or directory (repeatable; default: the project's shapes/*.ttl).")
-def validate(sources: tuple[str, ...], fmt: str, output: str | None, engine: str, jobs: int | None,
-             lang: str, shape_paths: tuple[str, ...]) -> None:
-    """Check legal-basis conformance of assessments (documents or RDF: .trig, .ttl, .nq) with SHACL.
-
-    Every finding names its assessment, severity, message (日本語 / English), offending value and
-    document:line. Exit status: 0 no Violation (Warnings and Infos allowed), 1 at least one
-    Violation, 2 bad input or usage.
-    """
+@quiet_option
+def validate(sources: tuple[str, ...], store_dir: str | None, fmt: str, output: str | None, engine: str,
+             jobs: int | None, lang: str, shape_paths: tuple[str, ...], quiet: bool) -> None:
+    if bool(sources) == bool(store_dir):
+        raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
+    paths = sources_or_exit(sources) if sources else []
+    bar = ProgressBar(quiet)
     try:
         shapes = load_shapes(shape_paths or None)
-        report = validate_paths(sources, shapes, engine, jobs, progress=progress(len(sources)))
+        if store_dir:
+            report = validate_store(store_dir, shapes, engine, jobs, progress=bar)
+        else:
+            report = validate_paths(paths, shapes, engine, jobs, progress=bar)
+        bar.end()
         text = render(report, fmt, lang, shapes)
     except PdgraphError as error:
+        bar.end()
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if output:

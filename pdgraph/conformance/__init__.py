@@ -44,7 +44,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from ..graph.ingest import Problem, assessment_graphs, ingest, is_rdf
+from ..graph.ingest import Problem, assessment_graphs
+from ..graph.stores import StoreError
+from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, each_graph
 from .engines import (DEFAULT_ENGINE, ENGINES, EngineError, PyrudofEngine, PyshaclEngine, RawResult,
                                  available_engines, cached_engine, can_fork, default_engine, engine_class,
                                  graph_triples, graph_turtle, make_engine, results_from_report)
@@ -69,7 +71,7 @@ __all__ = [
     "report_graph",
     # this module: locate and explain, run
     "locate", "fill_message", "explain", "assessment_result",
-    "validate_graphs", "validate_dataset", "validate_paths", "compare_engines",
+    "validate_one", "validate_graphs", "validate_dataset", "validate_paths", "validate_store", "compare_engines",
 ]
 
 
@@ -303,33 +305,86 @@ def validate_dataset(dataset: Dataset, shapes: Shapes | None = None, engine: str
     return Report(results, name, seconds=time.perf_counter() - started)
 
 
-def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, engine: str | None = None,
-                   jobs: int | None = None, progress: Callable[[str], None] | None = None) -> Report:
-    """Ingest documents and RDF files, then validate every assessment they hold.
+def validate_one(graph: Graph, shapes: Shapes, engine: str | None = None) -> AssessmentResult:
+    """Validate one assessment graph (an rdflib ``Graph`` or a `TripleGraph`) with this process's engine."""
+    raws = cached_engine(engine, shapes).validate([graph])[0]
+    return assessment_result(graph, raws, shapes)
 
-    A source that cannot be read, or an RDF file that holds no assessment, is
-    a `Problem` of the report (it never stops the others).
+
+def _validation_step(shapes: Shapes, engine: str) -> Callable[[GraphData], AssessmentResult | None]:
+    """The per-graph work of a streaming validation (runs in the worker processes)."""
+
+    def step(data: GraphData) -> AssessmentResult | None:
+        return validate_one(data.store_graph, shapes, engine) if data.has_assessment else None
+
+    return step
+
+
+def _stream_jobs(engine: str, jobs: int | None) -> int | None:
+    """Workers may fork unless this process already runs pyrudof (its Rust runtime does not survive fork)."""
+    return jobs if can_fork(engine_class(engine)) else 1
+
+
+def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, engine: str | None = None,
+                   jobs: int | None = None, progress: Progress | None = None) -> Report:
+    """Validate every assessment of documents and RDF files, one at a time in worker processes.
+
+    Each document is read, mapped and validated in a worker (`pdgraph.graph.stream`): no dataset
+    holds the batch, so memory stays flat at any size. A source that cannot be read, or an RDF
+    file that holds no assessment, is a `Problem` of the report (it never stops the others); when
+    two sources hold the same assessment, the later one is validated and a note says so.
+    ``progress(phase, done, total)`` is called after each source.
+    """
+    paths = [str(p) for p in paths]
+    shapes = shapes or load_shapes()
+    name = default_engine() if engine in (None, "auto") else engine
+    stream = GraphStream(step=_validation_step(shapes, name))
+    started = time.perf_counter()
+    problems, notes = [], []
+    results: dict[str, AssessmentResult] = {}
+    origin: dict[str, str] = {}
+    seen: dict[str, int] = {}  # source -> graphs holding an assessment
+    failed: set[str] = set()
+    for event in each_graph(stream, paths, None, _stream_jobs(name, jobs), progress, "validating"):
+        if isinstance(event, Problem):
+            problems.append(event)
+            failed.add(event.path)
+        elif isinstance(event, Finished):
+            if event.source not in seen and event.source not in failed:
+                reason = ("holds no assessment graph (no pdg:Assessment)" if event.graphs
+                          else "holds no graph (empty)")
+                problems.append(Problem(event.source, f"{event.source}: {reason}"))
+            seen.pop(event.source, None)
+        elif event.extra is not None:
+            seen[event.source] = seen.get(event.source, 0) + 1
+            if event.name in origin:
+                notes.append(f"{origin[event.name]} and {event.source} are the same assessment "
+                             f"(評価実施機関 + 評価書番号): only {event.source} was validated")
+            origin[event.name] = event.source
+            results[event.name] = event.extra
+    ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
+    return Report(ordered, name, problems, time.perf_counter() - started, notes)
+
+
+def validate_store(path: str | Path, shapes: Shapes | None = None, engine: str | None = None,
+                   jobs: int | None = None, progress: Progress | None = None) -> Report:
+    """Validate every assessment graph of a persistent Oxigraph store, one graph per worker task.
+
+    The store is opened read-only; each graph travels to a worker as N-Triples, so no process
+    holds more than a few assessments. ``progress(phase, done, total)`` is called after each graph.
     """
     shapes = shapes or load_shapes()
-    ingested = ingest(list(paths), progress=progress)
-    problems, notes = list(ingested.problems), []
-    sources: dict[URIRef, str] = {}
-    for key, graph_names in ingested.graphs.items():
-        holding = [n for n in graph_names if (None, RDF.type, PDG.Assessment) in ingested.dataset.graph(n)]
-        if not holding:
-            reason = ("holds no assessment graph (no pdg:Assessment)" if graph_names or not is_rdf(key)
-                      else "adds no assessment graph (empty, or only graphs already loaded)")
-            problems.append(Problem(key, f"{key}: {reason}"))
-        for graph_name in holding:
-            if graph_name in sources:
-                notes.append(f"{sources[graph_name]} and {key} are the same assessment (評価実施機関 + 評価書番号): "
-                             f"only {key} was validated")
-            sources[graph_name] = key
-    started = time.perf_counter()
     name = default_engine() if engine in (None, "auto") else engine
-    graphs = [ingested.dataset.graph(n) for n in sorted(sources, key=str)]
-    results = sorted(validate_graphs(graphs, shapes, name, jobs), key=lambda r: (r.document or "", r.graph))
-    return Report(results, name, problems, time.perf_counter() - started, notes)
+    stream = GraphStream(step=_validation_step(shapes, name))
+    started = time.perf_counter()
+    results = []
+    for event in each_graph(stream, None, path, _stream_jobs(name, jobs), progress, "validating"):
+        if isinstance(event, Problem):
+            raise StoreError(event.message)
+        if isinstance(event, Outcome) and event.extra is not None:
+            results.append(event.extra)
+    ordered = sorted(results, key=lambda r: (r.document or "", r.graph))
+    return Report(ordered, name, [], time.perf_counter() - started, [])
 
 
 def compare_engines(graphs: Sequence[Graph], shapes: Shapes | None = None) -> list[tuple[str, set, set]]:

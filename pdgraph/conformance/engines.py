@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from ..errors import PdgraphError
 from .records import SH, Severity
 from .shapes import Shapes
+from ..graph.triples import ntriples
 from ..graph.vocab import PDG
 
 
@@ -69,7 +70,7 @@ def _memory_store_triples(graph: Graph) -> set | None:
     or the index holds no entry for it; `graph_triples` then iterates the graph
     the public way: the same triples, only slower.
     """
-    index = getattr(graph.store, "_Memory__contextTriples", None)
+    index = getattr(getattr(graph, "store", None), "_Memory__contextTriples", None)
     if isinstance(index, dict) and isinstance(graph.identifier, (URIRef, BNode)):
         return index.get(f"{graph.identifier.__class__.__name__}:{graph.identifier}")
     return None
@@ -158,6 +159,83 @@ def _memoise_pyshacl_sparql_check() -> bool:
     return True
 
 
+# None: not tried yet in this process; True: the batched evaluation is installed; False: pyshacl unchanged.
+_PYSHACL_BATCH_PATCHED: bool | None = None
+_WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[^{]*?[?$]this\b", re.IGNORECASE)
+
+
+def _values_query(sparql_text: str, focus_nodes: Sequence[URIRef]) -> str | None:
+    """The constraint's query for all ``focus_nodes`` at once: ``VALUES $this {…}`` opening its WHERE group.
+
+    None when the text does not have the one shape this is proven for: a SELECT that projects
+    ``$this`` and reports no ``?failure`` (then each focus node is queried on its own, as pyshacl does).
+    """
+    where = _WHERE_OPEN.search(sparql_text)
+    if where is None or not _PROJECTS_THIS.search(sparql_text[:where.start() + 1]) or "failure" in sparql_text:
+        return None
+    values = " ".join(f"<{node}>" for node in focus_nodes)
+    return f"{sparql_text[:where.end()]}\n  VALUES $this {{ {values} }}\n{sparql_text[where.end():]}"
+
+
+def _batch_pyshacl_sparql_constraints() -> bool:
+    """Evaluate each SPARQL constraint once per assessment graph, not once per focus node (a run-time patch).
+
+    Why: Oxigraph parses and plans the query text on every call, ~0.3-0.5 ms for the shapes'
+    longer constraints whatever the data; pyshacl calls it once per focus node (every flow,
+    statement, annex row), so that fixed cost was most of the validation time and made an
+    annex of N rows cost N plans. Here the constraint's query runs once with the focus nodes in
+    a ``VALUES $this`` block opening its WHERE group, and its rows are handed back to pyshacl per
+    focus node, so pyshacl builds the very same results. Used only when every focus node is an
+    IRI and ``$this`` is the only pre-bound variable; otherwise pyshacl's own per-node path runs.
+    tests/test_validate_compat.py checks the findings against the unpatched path.
+
+    Written against pyshacl 0.40.1: it wraps
+    ``pyshacl.constraints.sparql.sparql_based_constraints.SPARQLBasedConstraint.
+    _evaluate_sparql_constraint(self, sparql_constraint, target_graph, f_v_dict)``, which calls
+    ``self._validate_sparql_query(query, init_binds, target_graph)`` per focus node (the
+    original stays reachable as ``__wrapped__``). Fallback: when that class or either method is
+    not there, nothing is patched: same results, slower. Returns True when installed.
+    """
+    global _PYSHACL_BATCH_PATCHED
+    if _PYSHACL_BATCH_PATCHED is not None:
+        return _PYSHACL_BATCH_PATCHED
+    try:
+        from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint as Component
+        original = Component._evaluate_sparql_constraint
+        per_node = Component._validate_sparql_query
+    except (ImportError, AttributeError):
+        _PYSHACL_BATCH_PATCHED = False
+        return False
+
+    def evaluate(self, sparql_constraint, target_graph, f_v_dict):
+        focus = list(f_v_dict)
+        batched: dict = {}
+        if len(focus) > 1 and all(isinstance(node, URIRef) for node in focus):
+            binds, text = sparql_constraint.pre_bind_variables(focus[0])
+            query = _values_query(sparql_constraint.apply_prefixes(text), focus) if set(binds) == {"this"} else None
+            if query is not None:
+                batched = {node: [] for node in focus}
+                for row in per_node(self, query, {}, target_graph):
+                    batched[row[0]].append(row)  # row = (this, path, value, other bindings)
+        if not batched:
+            return original(self, sparql_constraint, target_graph, f_v_dict)
+
+        def rows_of(query, init_binds, graph):
+            return batched[init_binds["this"]]
+
+        self._validate_sparql_query = rows_of  # the instance's, for this call only
+        try:
+            return original(self, sparql_constraint, target_graph, f_v_dict)
+        finally:
+            del self._validate_sparql_query
+
+    evaluate.__wrapped__ = original  # type: ignore[attr-defined]
+    Component._evaluate_sparql_constraint = evaluate
+    _PYSHACL_BATCH_PATCHED = True
+    return True
+
+
 def _reuse_harvested_shapes(validator, shapes_graph) -> bool:
     """Give a pyshacl ``Validator`` the `ShapesGraph` already harvested for the engine (an attribute assignment).
 
@@ -216,6 +294,7 @@ class PyshaclEngine:
             raise EngineError("the pyshacl engine needs the pyshacl package") from None
 
         _memoise_pyshacl_sparql_check()
+        _batch_pyshacl_sparql_constraints()
         self.shapes = shapes
         self.engine_graph = without_messages(shapes.graph)
         self.shapes_graph = ShapesGraph(self.engine_graph)  # shapes harvested once, reused for every graph
@@ -226,11 +305,16 @@ class PyshaclEngine:
             self.oxigraph = False
 
     def _data(self, graph: Graph):
-        if self.oxigraph:
+        if self.oxigraph and hasattr(graph, "oxigraph"):  # a TripleGraph: its store, kept for its queries
+            try:
+                return graph.oxigraph()
+            except (SyntaxError, ValueError):  # an IRI Oxigraph rejects: use rdflib
+                pass
+        elif self.oxigraph:
             import pyoxigraph as ox
             store = ox.Store()
             try:
-                store.load(graph_turtle(graph).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+                store.load(ntriples(graph_triples(graph)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
                 return store
             except (SyntaxError, ValueError):  # an IRI Oxigraph rejects: use rdflib
                 pass

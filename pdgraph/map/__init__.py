@@ -44,7 +44,7 @@ from .model import (DIFF_STYLES, EDGE_CATEGORIES, KIND_PRECEDENCE, LAYERS, METHO
                         MapEdge, MapNode, MapOptions, MapSelectionError, NodeStyle, body_summaries, default_title, find_nodes, finish_map, focus,
                         natural_key, nonempty, restrict, select, select_assessments, short_label)
 from .page import VIS_VERSION, network, page_data, page_html, script_json, vis_options
-from .read import map_from_dataset, read_map
+from .read import map_from_dataset, map_from_sources, map_from_store, read_map, read_map_triples
 
 __all__ = [
     # the model (pdgraph.map.model)
@@ -55,7 +55,7 @@ __all__ = [
     # a map diff (pdgraph.map.compare)
     "diff_maps", "diff_counts",
     # reading (pdgraph.map.read)
-    "read_map", "map_from_dataset",
+    "read_map", "map_from_dataset", "read_map_triples", "map_from_sources", "map_from_store",
     # the page (pdgraph.map.page)
     "VIS_VERSION", "script_json", "vis_options", "page_data", "network", "page_html",
     # this module

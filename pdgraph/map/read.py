@@ -10,13 +10,17 @@ pdgraph.map.model; the public API is pdgraph.map.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from .model import (METHOD_SHORT, AssessmentInfo, FlowMap, Info, MapEdge, MapNode, MapSelectionError,
                         default_title, finish_map, natural_key, nonempty)
+from ..graph.ingest import Problem
+from ..graph.stores import OxigraphStore
+from ..graph.stream import GraphStream, Outcome, Progress, Spill, each_graph
+from ..graph.triples import parse_ntriples
 from ..graph.vocab import PDG
 
 
@@ -342,6 +346,48 @@ def map_from_dataset(dataset: Dataset, graph_names: Iterable[URIRef] | None = No
         names = {name: g for name, g in names.items() if name in {str(n) for n in graph_names}}
     indexes = (_Index(grouped[names[name]], name) for name in sorted(names))
     return _read_indexes((ix for ix in indexes if ix.typed(PDG.Assessment)), title)
+
+
+def read_map_triples(graphs: Iterable[tuple[str, Iterable[tuple]]], title: str | None = None) -> FlowMap:
+    """Read (graph name, triples) pairs, one assessment graph each, in the order given (give them in
+    name order for the same map as `map_from_dataset`); pairs without a pdg:Assessment are skipped.
+    Only one graph's triples are indexed at a time, so the pairs may stream from a store."""
+    indexes = (_Index(triples, name) for name, triples in graphs)
+    return _read_indexes((ix for ix in indexes if ix.typed(PDG.Assessment)), title)
+
+
+def map_from_store(store: OxigraphStore, title: str | None = None, progress: Progress | None = None) -> FlowMap:
+    """Read every assessment graph of an Oxigraph store, one graph at a time, in name order."""
+    names = store.graph_names()
+
+    def graphs() -> Iterator[tuple[str, list]]:
+        for done, name in enumerate(names, start=1):
+            yield name, parse_ntriples(store.graph_ntriples(name))
+            if progress is not None:
+                progress("reading", done, len(names))
+
+    return read_map_triples(graphs(), title)
+
+
+def map_from_sources(paths: Sequence[str], jobs: int | None = None, progress: Progress | None = None,
+                     problems: list | None = None, title: str | None = None) -> FlowMap:
+    """Read documents and RDF files in worker processes into one map (the same map as `map_from_dataset`
+    of their ingested dataset); sources that cannot be read are appended to ``problems``.
+
+    The workers send each graph as N-Triples; graphs wait in a spill file and are read in name order.
+    """
+    stream = GraphStream(ntriples=True)
+    spill = Spill()
+    try:
+        for event in each_graph(stream, paths, None, jobs, progress):
+            if isinstance(event, Problem):
+                if problems is not None:
+                    problems.append(event)
+            elif isinstance(event, Outcome) and event.has_assessment:
+                spill.add(event.name, event.ntriples)
+        return read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()), title)
+    finally:
+        spill.close()
 
 
 def _read_indexes(indexes: Iterable[_Index], title: str | None) -> FlowMap:
