@@ -27,11 +27,19 @@ def name(key: str, aid: str = AID) -> str:
     return f"{ID}graph/{aid}/version/{key}"
 
 
-def test_version_of_a_document_is_its_published_date():
+def test_version_of_a_document_is_its_published_date_and_text(tmp_path):
     a = assessment_from_path(NERIMA)
-    assert version_key(a) == "2020-01-11"
-    assert version_graph_iri(a) == URIRef(name("2020-01-11"))
+    key = version_key(a)
+    assert key.startswith("2020-01-11-") and len(key) == len("2020-01-11-") + 8
+    assert version_graph_iri(a) == URIRef(name(key))
     assert parse_version(version_graph_iri(a)).aid == AID
+    again = tmp_path / "again.txt"
+    again.write_bytes(NERIMA.read_bytes())
+    assert version_key(assessment_from_path(again)) == key  # the same text is the same version
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(NERIMA.read_text(encoding="utf-8").replace("介護保険事務", "介護保険の事務", 1), encoding="utf-8")
+    other = version_key(assessment_from_path(corrected))
+    assert other != key and other.startswith("2020-01-11-")  # same 公表日, another text: another version
 
 
 def test_a_document_without_published_date_is_versioned_by_its_text(tmp_path):
@@ -44,12 +52,15 @@ def test_a_document_without_published_date_is_versioned_by_its_text(tmp_path):
     assert version_key(assessment_from_path(other)) != key  # other text, other version
 
 
+V1, V2 = "2020-01-11-0000aaaa", "2021-04-01-0000bbbb"
+
+
 def test_catalogue_links_versions_oldest_first():
-    names = [name("2021-04-01"), name("2020-01-11"), name("d0123456789ab")]
+    names = [name(V2), name(V1), name("d0123456789ab")]
     (catalogue,) = catalogues(names).items()
     graph, triples = catalogue
     assert graph == str(catalogue_iri(AID))
-    v0, v1, v2 = (URIRef(n) for n in (name("d0123456789ab"), name("2020-01-11"), name("2021-04-01")))
+    v0, v1, v2 = (URIRef(n) for n in (name("d0123456789ab"), name(V1), name(V2)))
     assessment = ID[f"assessment/{AID}"]
     assert (assessment, DCAT.hasCurrentVersion, v2) in triples
     assert {o for s, p, o in triples if s == assessment and p == DCAT.hasVersion} == {v0, v1, v2}
@@ -65,12 +76,13 @@ def test_catalogue_links_versions_oldest_first():
 
 def test_current_graphs_are_the_newest_versions_and_foreign_graphs():
     other = "https://example.org/graph/1"
-    names = [name("2020-01-11"), name("2021-04-01"), name("2019-01", "0" * 16), str(catalogue_iri(AID)), other]
-    assert current_graphs(names) == sorted([name("2021-04-01"), name("2019-01", "0" * 16), other])
+    names = [name(V1), name(V2), name("2019-01-0000cccc", "0" * 16), str(catalogue_iri(AID)), other]
+    assert current_graphs(names) == sorted([name(V2), name("2019-01-0000cccc", "0" * 16), other])
 
 
-keys = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text("0123456789abcdef", min_size=12, max_size=12)
-                 .map(lambda h: "d" + h))
+hexes = st.text("0123456789abcdef", min_size=8, max_size=8)
+keys = st.one_of(st.tuples(st.dates(), hexes).map(lambda d: f"{d[0].isoformat()}-{d[1]}"),
+                 st.text("0123456789abcdef", min_size=12, max_size=12).map(lambda h: "d" + h))
 
 
 @settings(deadline=None)  # the machine is shared: no timing in unit tests
@@ -91,7 +103,8 @@ def test_catalogue_and_current_do_not_depend_on_order(found, random):
 
 
 def test_permutations_of_three_versions_agree():
-    names = [name("2016-03-24"), name("2020-01-11"), name("2018-10")]
+    names = [name("2016-03-24-00000001"), name("2020-01-11-00000002"), name("2018-10-00000003"),
+             name("2020-01-11-00000000")]
     results = {tuple(sorted(map(tuple, catalogues(list(p))[str(catalogue_iri(AID))])))
                for p in itertools.permutations(names)}
     assert len(results) == 1

@@ -9,6 +9,7 @@ import click
 
 from ..errors import PdgraphError
 from ..graph.stream import build_corpus
+from ..graph.versions import parse_version
 from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 
 
@@ -44,9 +45,27 @@ def build(sources: tuple[str, ...], output: str | None, store_dir: str | None, j
     targets = " and ".join(t for t in (output, f"store {store_dir} ({result.store_graphs} graph(s) in all)"
                                        if store_dir else None) if t)
     click.echo(f"{len(result.graphs)} assessment graph(s), {result.triples} triples -> {targets}")
-    for key, summary in result.summaries.items():
+    for key, summary in sorted(result.summaries.items()):  # sorted: the same for any order of the inputs
         almost_nothing = f" — only {summary.parts} part(s) of the form recognised" if summary.parts < 2 else ""
         click.echo(f"  {Path(key).name}: {summary.organization or '?'} {summary.kind or ''} "
                    f"No.{summary.number or '?'}: {summary.files} file(s), {summary.flows} 提供/移転 entr(ies)"
-                   f"{almost_nothing}")
+                   f"{_version_note(result, key, summary)}{almost_nothing}")
     sys.exit(report_problems(result))
+
+
+def _version_note(result, key: str, summary) -> str:
+    """``, version 2021-04-01 (2 of 2, current)`` when the assessment has several versions; says
+    when another document of the same version was kept instead."""
+    name = result.sources.get(key, "")
+    version = parse_version(name)
+    if version is None:
+        return ""
+    note = ""
+    keys = result.versions.get(version.aid, [version.key])
+    if len(keys) > 1:
+        position = keys.index(version.key) + 1
+        note = f", version {version.key} ({position} of {len(keys)}{', current' if position == len(keys) else ''})"
+    kept = result.same_version.source_of(name)
+    if kept is not None and kept != key:
+        note += f" — the same version as {Path(kept).name}, which is kept"
+    return note

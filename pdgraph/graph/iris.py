@@ -37,10 +37,11 @@ _DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
 
 
 def version_key(a: Assessment) -> str:
-    """Identity of a version of an assessment: its 公表日 (ISO date or year-month), else ``d`` + a
-    digest of its text (see `pdgraph.graph.versions`)."""
+    """Identity of a version of an assessment: its 公表日 (ISO date or year-month) and a short digest
+    of its text (``2020-01-11-1a2b3c4d``), else ``d`` + a digest of its text (see
+    `pdgraph.graph.versions`). The same text is the same version; two texts are never one."""
     if a.published is not None and a.published.iso and _DATED.match(a.published.iso):
-        return a.published.iso
+        return f"{a.published.iso}-{digest(a.text_sha256, length=8)}"
     return f"d{digest(a.text_sha256)}"
 
 

@@ -41,10 +41,11 @@ from ..extract.records import Assessment
 from .batch import WorkerPool
 from .ingest import RDF_FORMATS, Problem, assessment_from_path, guard_rdf, is_rdf
 from .mapping import assessment_triples
-from .iris import graph_iri
+from .iris import graph_iri, version_key
 from .serialize import graph_block, header, nquads_block
 from .stores import OxigraphStore, StoreError
 from .triples import StoreGraph, TripleGraph, ntriples, parse_ntriples
+from .versions import SameVersion, catalogues, versions_by_assessment
 from .vocab import PDG
 
 # progress(phase, done, total): called after each item of a long batch (total 0: unknown).
@@ -66,11 +67,14 @@ class DocumentSummary:
     files: int
     flows: int
     parts: int
+    text_sha256: str = ""  # one graph from two sources: the batch keeps one by this (`versions.SameVersion`)
+    version: str = ""  # the version key (公表日, else a digest of the text)
 
     @classmethod
     def of(cls, a: Assessment) -> DocumentSummary:
         flows = sum(len(f.provisions or []) + len(f.transfers or []) for f in a.files)
-        return cls(a.organization, a.kind, a.number, len(a.files), flows, len(a.sections_seen))
+        return cls(a.organization, a.kind, a.number, len(a.files), flows, len(a.sections_seen), a.text_sha256,
+                   version_key(a))
 
 
 class GraphData:
@@ -553,6 +557,10 @@ class BuildResult:
     summaries: dict[str, DocumentSummary] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     store_graphs: int | None = None  # graphs in the store afterwards
+    sources: dict[str, str] = field(default_factory=dict)  # source -> the graph it gave
+    same_version: SameVersion = field(default_factory=SameVersion)
+    catalogues: list[str] = field(default_factory=list)  # catalogue graphs written (assessments with versions)
+    versions: dict[str, list[str]] = field(default_factory=dict)  # assessment id -> its version keys, oldest first
 
     @property
     def triples(self) -> int:
@@ -590,20 +598,27 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                 elif isinstance(event, DirectLoad):
                     loader.load_file(event.source)
                 elif isinstance(event, Outcome) and event.has_assessment:
-                    result.graphs[event.name] = event.triples
                     if event.summary is not None:
                         result.summaries[event.source] = event.summary
+                    result.sources[event.source] = event.name
+                    digest = event.summary.text_sha256 if event.summary is not None else None
+                    if not result.same_version.keep(event.name, event.source, digest):
+                        continue  # another document of this version is kept, whatever the order
+                    result.graphs[event.name] = event.triples
                     if writer is not None:
                         writer.add(event.name, event.trig if fmt == "trig" else event.nquads)
                     if loader is not None:
                         loader.add(event.name, event.nquads)
             if writer is not None:
+                for name, block in _catalogue_blocks(result.graphs, fmt, result).items():
+                    writer.add(name, block)
                 writer.close(progress)
                 writer = None
             if loader is not None:
                 kept, problems = loader.finish(progress)
                 result.graphs.update(kept)
                 result.problems += problems
+                _store_catalogues(target, result)
                 if progress is not None and target.path is not None:
                     progress("compacting", 0, 0)
                 target.optimize()
@@ -615,6 +630,32 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
             if loader is not None:
                 loader.close()
     return result
+
+
+def _catalogue_blocks(names, fmt: str, result: BuildResult) -> dict[str, str | bytes]:
+    """The catalogue graph of each assessment with several versions among ``names``, as blocks."""
+    blocks = {}
+    for name, triples in catalogues(names).items():
+        blocks[name] = (graph_block(URIRef(name), triples) if fmt == "trig"
+                        else nquads_block(URIRef(name), triples).encode("utf-8"))
+        result.catalogues.append(name)
+    _note_versions(names, result)
+    return blocks
+
+
+def _store_catalogues(store: OxigraphStore, result: BuildResult) -> None:
+    """Rewrite the catalogue graphs of the store from all the versions it holds (earlier builds too)."""
+    names = store.graph_names()
+    for name, triples in catalogues(names).items():
+        store.remove_graph_named(name)
+        store.bulk_load_nquads(nquads_block(URIRef(name), triples).encode("utf-8"))
+        result.catalogues.append(name)
+    _note_versions(names, result)
+
+
+def _note_versions(names, result: BuildResult) -> None:
+    for aid, versions in versions_by_assessment(names).items():
+        result.versions[aid] = [v.key for v in versions]
 
 
 __all__ = ["BuildResult", "DirectLoad", "DocumentSummary", "Finished", "GraphData", "GraphStream", "Outcome", "Progress", "Spill",

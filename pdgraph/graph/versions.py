@@ -1,24 +1,27 @@
 """Versions of an assessment: identity and version kept apart, every version its own named graph.
 
 An assessment is identified by its register key (評価実施機関 + 評価書番号, `iris.assessment_id`);
-a version of it by its 公表日 (else a digest of its text). Each version is one named graph,
-``pid:graph/<aid>/version/<key>`` (``2020-01-11``, or ``d<digest>`` when the 公表日 is not in the
-document), holding exactly what one assessment's graph holds. So:
+a version of it by its 公表日 and its text (`iris.version_key`: ``2020-01-11-1a2b3c4d``, or
+``d<digest>`` when the 公表日 is not in the document). Each version is one named graph,
+``pid:graph/<aid>/version/<key>``, holding exactly what one assessment's graph holds. So:
 
 - re-ingesting the same document gives the same graph (it replaces itself: idempotent);
-- a different document of the same assessment adds a version beside the others;
-- two documents of one version (the PDF and the text of one 公表日) are one graph.
+- a different document of the same assessment adds a version beside the others, also when it
+  has the same 公表日 (a correction, or the PDF and the text of one publication): nothing is
+  lost, and which one a batch keeps can never depend on the order of the inputs.
 
 The versions of an assessment that has more than one are described in one more named graph, its
-catalogue ``pid:graph/<aid>/versions`` (`catalogue_triples`; one version needs none, it is current): each version graph is a
-``pdg:AssessmentVersion``, ``dcat:isVersionOf`` the assessment, with ``dcat:version`` (the key),
-``dcterms:issued`` (the 公表日), ``pdg:versionSequence`` (1 = oldest), and ``prov:wasRevisionOf``
-/ ``dcat:previousVersion`` the version before it; the assessment ``dcat:hasVersion`` each and
-``dcat:hasCurrentVersion`` the newest. Everything here is a function of the graph names alone, so
-the catalogue, and which versions are current, never depend on the order of the inputs.
+catalogue ``pid:graph/<aid>/versions`` (`catalogue_triples`; one version needs none, it is current):
+each version graph is a ``pdg:AssessmentVersion``, ``dcat:isVersionOf`` the assessment, with
+``dcat:version`` (the key), ``dcterms:issued`` (the 公表日), ``pdg:versionSequence`` (1 = oldest), and
+``prov:wasRevisionOf`` / ``dcat:previousVersion`` the version before it; the assessment
+``dcat:hasVersion`` each and ``dcat:hasCurrentVersion`` the newest. Everything here is a function of
+the graph names alone, so the catalogue, and which versions are current, never depend on the order
+of the inputs.
 
-Versions are ordered by 公表日; versions without one come first, in digest order (they cannot be
-placed, and a dated version is the better current one).
+Versions are ordered by 公表日, then by their text digest (an arbitrary but fixed order for two
+texts of one day); versions without a 公表日 come first, in digest order (they cannot be placed,
+and a dated version is the better current one).
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from .vocab import DCAT, ID, PDG
 
 _VERSION = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/version/([0-9A-Za-z-]+)$")
 _CATALOGUE = re.compile(re.escape(str(ID)) + r"graph/([0-9a-f]{16})/versions$")
-_DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
+_DATED = re.compile(r"(\d{4}-\d{2}(?:-\d{2})?)-[0-9a-f]{8}$")
 
 
 def version_graph_iri(a: Assessment) -> URIRef:
@@ -96,7 +99,8 @@ def current_graphs(names: Iterable[str | URIRef]) -> list[str]:
 
 
 def _issued(key: str) -> Literal:
-    return Literal(key, datatype=XSD.date if len(key) == 10 else XSD.gYearMonth)
+    date = _DATED.match(key).group(1)
+    return Literal(date, datatype=XSD.date if len(date) == 10 else XSD.gYearMonth)
 
 
 def catalogue_triples(aid: str, versions: list[Version]) -> set[tuple]:
@@ -127,9 +131,39 @@ def catalogues(names: Iterable[str | URIRef]) -> dict[str, set[tuple]]:
 
 
 def pick_same_version(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
-    """Two documents gave the same version graph: keep one, the same whatever their order.
-
-    Each is ``(text digest, source)``; the one with the smaller text digest is kept (a PDF and the
-    text of one version are one version; which rendering holds it must not depend on the order).
-    """
+    """Two sources gave a graph of the same name (the same text twice, or two RDF files holding one
+    graph): keep one, the same whatever their order. Each is ``(text digest, source)``; the smaller
+    is kept."""
     return min(a, b)
+
+
+def old_versions(names: Iterable[str | URIRef]) -> set[str]:
+    """The version graphs among ``names`` that are not the newest of their assessment (the history)."""
+    return {v.name for versions in versions_by_assessment(names).values() for v in versions[:-1]}
+
+
+class SameVersion:
+    """Decides which of several graphs of one name (one version) a batch keeps: the same whatever
+    the order of the inputs (`pick_same_version`); remembers what it set aside, for the summary."""
+
+
+    def __init__(self):
+        self.kept: dict[str, tuple[str, str]] = {}
+        self.set_aside: dict[str, list[str]] = {}  # graph name -> sources of the same version not kept
+
+    def keep(self, name: str, source: str, text_digest: str | None) -> bool:
+        """Whether the graph ``name`` from ``source`` replaces what was kept so far under that name."""
+        candidate = (text_digest or "", source)
+        previous = self.kept.get(name)
+        if previous is None or previous == candidate:
+            self.kept[name] = candidate
+            return True
+        winner = pick_same_version(previous, candidate)
+        loser = candidate if winner == previous else previous
+        self.set_aside.setdefault(name, []).append(loser[1])
+        self.kept[name] = winner
+        return winner == candidate
+
+    def source_of(self, name: str) -> str | None:
+        kept = self.kept.get(name)
+        return kept[1] if kept else None
