@@ -65,10 +65,14 @@ def validate(result: Ingested, engine: str | None = None) -> Report:
     return report
 
 
-def run_query(name: str, result: Ingested, **params: str) -> Solutions:
+def run_query(name: str, result: Ingested, *, all_versions: bool = False, **params: str) -> Solutions:
     """Run a catalogue question (``queries/*.rq``, by name or path) with its parameters bound as
-    RDF terms; ``.variables`` and ``.rows`` (rdflib terms), ``.records()`` as dicts."""
-    return _run_query(find_query(name), RdflibStore(result.dataset), params)
+    RDF terms; ``.variables`` and ``.rows`` (rdflib terms), ``.records()`` as dicts. It answers on
+    the current version of each assessment, or on every version with ``all_versions=True``."""
+    store = RdflibStore(result.dataset)
+    if not all_versions:
+        store.current_versions_only()
+    return _run_query(find_query(name), store, params)
 
 
 def flow_map(result: Ingested, options: MapOptions | None = None, aggregate: bool | None = None) -> str:

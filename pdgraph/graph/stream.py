@@ -338,6 +338,10 @@ class Spill:
     def __contains__(self, name: str) -> bool:
         return name in self._index
 
+    def names(self) -> list[str]:
+        """The graph names held, in name order (without reading a block)."""
+        return sorted(self._index)
+
     def items(self) -> Iterator[tuple[str, bytes]]:
         """(name, block) in name order."""
         for name in sorted(self._index):

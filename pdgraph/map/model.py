@@ -205,6 +205,7 @@ class AssessmentInfo:
     document: str
     line: int | None
     place: str | None = None  # "p12:L7" in a PDF (pdg:sourcePlace), shown instead of the line
+    graph: str = ""  # the named graph it was read from (one version of the assessment)
 
     @property
     def where(self) -> str:
@@ -345,7 +346,7 @@ def select_assessments(fmap: FlowMap, keys: Sequence[str] = (), organization: st
 
 def _assessment_keys(a: AssessmentInfo) -> set[str]:
     stem = a.document.rsplit(".", 1)[0] if a.document else ""
-    return {a.id, a.iri, a.iri.replace("/assessment/", "/graph/"), a.document, stem} - {""}
+    return {a.id, a.iri, a.iri.replace("/assessment/", "/graph/"), a.graph, a.document, stem} - {""}
 
 
 def restrict(fmap: FlowMap, assessments: set[str] | None = None, layers: Sequence[str] = LAYERS) -> FlowMap:
