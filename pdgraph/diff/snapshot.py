@@ -13,7 +13,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..extract.normalise import canonical_organisation, split_contractors
-from ..graph.vocab import DCAT, PDG
+from ..graph.versions import parse_version
+from ..graph.vocab import PDG
 from ..textnorm import tidy
 
 Provisions = dict[str, str]  # provision IRI -> label ("番号法 別表第二 33の項")
@@ -205,7 +206,7 @@ def read_snapshot(graph: Graph) -> Snapshot:
                     number=r.text(n, PDG.assessmentNumber), kind=r.text(n, PDG.assessmentKind),
                     title=r.text(n, DCTERMS.title), published=r.text(n, DCTERMS.issued) or None,
                     published_where=r.where(n, PDG.publishedLine, PDG.publishedPlace),
-                    version=r.text(n, DCAT.version))
+                    version=_version_key(graph.identifier))
     stated = {str(v) for v in r.all(n, PDG.statedField)}
     if "systems" in stated:
         snap.systems = [_system(r, s, i) for i, s in enumerate(r.ordered(r.all(n, PDG.usesSystem)), start=1)]
@@ -226,6 +227,11 @@ def read_snapshot(graph: Graph) -> Snapshot:
                                    r.text(c, PDG.beforeText), r.text(c, PDG.afterText), r.where(c))
                         for c in r.ordered(r.all(n, PDG.hasChange))]
     return snap
+
+
+def _version_key(name) -> str:
+    version = parse_version(name)
+    return version.key if version is not None else ""
 
 
 def _system(r: _Reader, node, position: int) -> SystemPart:
