@@ -13,11 +13,12 @@ from ..graph.versions import parse_version
 from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 
 
-@click.command("build", help=f"""Build the knowledge graph (one named graph per assessment) from documents.
+@click.command("build", help=f"""Build the knowledge graph (one named graph per version of an assessment) from documents.
 
 Writes a TriG file (-o graph.trig; N-Quads for a name ending in .nq) and/or adds the graphs to a
-persistent Oxigraph store (--store DIR, created if need be), where an assessment read again
-replaces its graph. Documents are read in worker processes; the output is the same for any
+persistent Oxigraph store (--store DIR, created if need be), where a document read again
+replaces its graph and another version of an assessment is added beside the others (the
+summary says which version each document is). Documents are read in worker processes; the output is the same for any
 number of workers. {SOURCES_HELP}""")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TriG (or .nq: N-Quads) file to write.")

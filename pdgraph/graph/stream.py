@@ -13,9 +13,11 @@ number of documents.
 Determinism: events come back in input order (`WorkerPool`), a TriG or N-Quads file is
 written in graph-IRI order from the spill file at the end, and a block depends only on its
 graph's triples, so the output is byte-identical for any number of workers, and identical to
-`serialize.trig` of the same graphs. When two sources give the same graph (the same
-assessment: 評価実施機関 + 評価書番号), the later one replaces the earlier one, in files and in
-the store alike.
+`serialize.trig` of the same graphs. Every version of an assessment is a graph of its own
+(`pdgraph.graph.versions`); when two sources give the same graph (the same text twice), the batch
+keeps one whatever their order (`versions.SameVersion`), and a graph already in the store is
+replaced. `build_corpus` ends by writing the catalogue graph of every assessment with several
+versions (from all the versions of the file, or of the store).
 
 RDF sources are parsed by Oxigraph into a scratch store (in memory, or in a temporary
 directory when the file is large), and each of their graphs then travels as one item, in its
