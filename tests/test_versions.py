@@ -255,3 +255,21 @@ def test_map_diff_cli(two_versions, tmp_path):
     assert "old.txt -> new.txt: 1 flow(s) added, 1 removed, 1 with another legal basis" in result.output
     assert run("map", old, old, "--diff", "-o", str(out)).exit_code == 0
     assert run("map", old, "--diff", "-o", str(out)).exit_code == 2
+
+
+def test_run_keeps_both_versions_in_any_order(two_versions, tmp_path):
+    old, new = two_versions
+    outputs = []
+    for order in ((old, new), (new, old)):
+        out = tmp_path / f"run{len(outputs)}"
+        result = run("run", *order, "-o", str(out))
+        assert result.exit_code in (0, 1), result.output
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        files.pop("validation.html")  # it states the run's duration
+        outputs.append(files)
+    assert outputs[0] == outputs[1]
+    assert sorted(n for n in outputs[0] if n.startswith("facts/")) == ["facts/new.json", "facts/old.json"]
+    assert b"/versions>" in outputs[0]["graph.trig"]
+    alone = tmp_path / "alone"
+    assert run("run", new, "-o", str(alone)).exit_code in (0, 1)
+    assert outputs[0]["map.html"] == (alone / "map.html").read_bytes()  # the map draws the current version

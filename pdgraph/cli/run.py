@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import click
+from rdflib import URIRef
 
 from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_option, report_problems,
                      sources_or_exit)
@@ -35,7 +36,9 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
     from ..conformance import render as render_report
     from ..conformance import validate_one
     from ..graph.facts import facts_json
+    from ..graph.serialize import graph_block
     from ..graph.stream import GraphStream, Outcome, SortedGraphFile, Spill, each_graph
+    from ..graph.versions import SameVersion, catalogues, current_graphs
     from ..graph.triples import parse_ntriples
     from ..map import read_map_triples, render_html
 
@@ -56,6 +59,7 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
     results: dict[str, object] = {}
     sizes: dict[str, int] = {}
     problems: list[Problem] = []
+    same_version = SameVersion()
     started = time.perf_counter()
     try:
         mapped = len(paths) <= map_limit or any(is_rdf(path) for path in paths)  # else no graph waits for the map
@@ -64,6 +68,9 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
             if isinstance(event, Problem):
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
+                digest = event.summary.text_sha256 if event.summary is not None else None
+                if not same_version.keep(event.name, event.source, digest):
+                    continue  # the same graph from another source is kept, whatever the order
                 (source, text), result = event.extra
                 graph_file.add(event.name, event.trig)
                 facts.write(event.name, text, source)
@@ -71,13 +78,17 @@ def run(sources: tuple[str, ...], output_dir: str, map_limit: int, jobs: int | N
                     spill.add(event.name, event.ntriples)
                 sizes[event.name] = event.triples
                 results[event.name] = result
+        for name, triples in catalogues(results).items():  # the versions of each assessment with several
+            graph_file.add(name, graph_block(URIRef(name), triples))
         graph_file.close(bar)
         report = Report([results[name] for name in sorted(results)], engine, seconds=time.perf_counter() - started)
         (out / "validation.html").write_text(render_report(report, "html"), encoding="utf-8")
         (out / "validation.txt").write_text(render_report(report, "text"), encoding="utf-8")
         drawn = None
         if len(results) <= map_limit:
-            drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()))
+            current = set(current_graphs(spill.names()))  # the map draws the current version of each
+            drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()
+                                      if name in current))
             (out / "map.html").write_text(render_html(drawn), encoding="utf-8")
     except PdgraphError as error:
         bar.end()
