@@ -13,7 +13,7 @@ from ..graph.versions import parse_version
 from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
 
 
-@click.command("build", help=f"""Build the knowledge graph (one named graph per version of an assessment) from documents.
+@click.command("build", help=f"""Build the knowledge graph (a named graph per version of an assessment) from documents.
 
 Writes a TriG file (-o graph.trig; N-Quads for a name ending in .nq) and/or adds the graphs to a
 persistent Oxigraph store (--store DIR, created if need be), where a document read again

@@ -135,7 +135,8 @@ def _row(d: Difference) -> str:
              f"<td>{e(ASPECTS.get(d.aspect, d.aspect))}</td>",
              f"<td>{''.join(f'<del>{e(v)}</del><br>' for v in d.removed)}</td>",
              f"<td>{''.join(f'<ins>{e(v)}</ins><br>' for v in d.added)}</td>",
-             f'<td class="where">{e(d.old_where or NOWHERE)}</td>', f'<td class="where">{e(d.new_where or NOWHERE)}</td>',
+             f'<td class="where">{e(d.old_where or NOWHERE)}</td>',
+             f'<td class="where">{e(d.new_where or NOWHERE)}</td>',
              declared]
     return f'<tr class="{classes}" data-section="{e(d.section)}">{"".join(cells)}</tr>'
 

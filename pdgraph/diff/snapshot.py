@@ -244,7 +244,8 @@ def _system(r: _Reader, node, position: int) -> SystemPart:
 
 def _file(r: _Reader, node, position: int) -> FilePart:
     part = FilePart(r.text(node, RDFS.label) or f"ファイル{position}", r.where(node), position,
-                    r.optional(node, PDG.subjectCount, "subjects"), r.optional(node, PDG.recordItemCount, "record_count"))
+                    r.optional(node, PDG.subjectCount, "subjects"),
+                    r.optional(node, PDG.recordItemCount, "record_count"))
     flows = r.all(node, PDG.hasFlow)
     for flow in flows:
         if r.typed(flow, PDG.Acquisition):

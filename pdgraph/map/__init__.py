@@ -41,8 +41,8 @@ from rdflib import Dataset, Graph
 from .compare import diff_counts, diff_maps
 from .model import (DIFF_STYLES, EDGE_CATEGORIES, KIND_PRECEDENCE, LAYERS, METHOD_SHORT, NODE_STYLES,
                         SYSTEM_KIND_COLORS, WARNING_COLOR, AssessmentInfo, DiffStyle, EdgeCategory, FlowMap, Info,
-                        MapEdge, MapNode, MapOptions, MapSelectionError, NodeStyle, body_summaries, default_title, find_nodes, finish_map, focus,
-                        natural_key, nonempty, restrict, select, select_assessments, short_label)
+                        MapEdge, MapNode, MapOptions, MapSelectionError, NodeStyle, body_summaries, default_title,
+                        find_nodes, finish_map, focus, natural_key, nonempty, restrict, select, select_assessments, short_label)
 from .page import VIS_VERSION, network, page_data, page_html, script_json, vis_options
 from .read import map_from_dataset, map_from_sources, map_from_store, read_map, read_map_triples
 
