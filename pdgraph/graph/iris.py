@@ -1,7 +1,7 @@
 """The IRIs of the graph, derived from content (never random, no blank nodes).
 
 An assessment is named by its register key (評価実施機関 + 評価書番号, else its text), each of
-its versions (named graphs) by its 公表日 (else its text), an
+its versions (named graphs) by their 公表日 and text, an
 organisation by its canonical name (`canonical_organisation`), a law by its name and a
 provision by law, article / paragraph / item or appended table / row (`provision_iri`), so
 the same body or provision gets the same IRI in every assessment's graph. `digest` is the

@@ -70,7 +70,7 @@ class DocumentSummary:
     flows: int
     parts: int
     text_sha256: str = ""  # one graph from two sources: the batch keeps one by this (`versions.SameVersion`)
-    version: str = ""  # the version key (公表日, else a digest of the text)
+    version: str = ""  # the version key (公表日 and a digest of the text, `iris.version_key`)
 
     @classmethod
     def of(cls, a: Assessment) -> DocumentSummary:
