@@ -14,6 +14,10 @@ command then runs as its own process, as a user would run it:
     query      pdgraph query recipients-of --store STORE -p organization=…   open the store + one query
     run        pdgraph run DOCS -q -o OUT                              graph, facts, report (map left out)
 
+and, when named in ``--commands`` (not run by default), the file formats of pdgraph build:
+
+    trig, nq, ttl, jsonld   pdgraph build DOCS -q -o graph-N.SUFFIX   (file size printed too)
+
 and, with ``--big N``, one command (``--big-command``, default validate) on N documents.
 
 Printed per command and size: wall seconds, wall ms per document, CPU seconds of the command and
@@ -47,6 +51,7 @@ from pdgraph.extract.synthetic import synthetic_sources  # noqa: E402
 
 PDGRAPH = [sys.executable, "-m", "pdgraph"]
 COMMANDS = ("validate", "build", "vstore", "query", "run")
+FILE_FORMATS = ("trig", "nq", "ttl", "jsonld")  # build -o graph.SUFFIX, when asked for
 WALL_GOAL, RSS_GOAL, RATIO_GOAL = 300.0, 2 * 1024 ** 3, 1.2
 GOAL_SIZE = 10_000
 
@@ -165,12 +170,14 @@ def argv_for(command: str, docs: Path, work: Path, size: int, jobs: int | None) 
         return PDGRAPH + ["query", "recipients-of", "--store", str(store), "-p", "organization=合成市0001長", "-f", "csv"]
     if command == "run":
         return PDGRAPH + ["run", str(docs), "-q", "--map-limit", "0", "-o", str(work / f"run-{size}"), *extra]
+    if command in FILE_FORMATS:
+        return PDGRAPH + ["build", str(docs), "-q", "-o", str(work / f"graph-{size}.{command}"), *extra]
     raise ValueError(command)
 
 
 def ratio_lines(figures: list[Figure]) -> list[str]:
     lines = []
-    for command in COMMANDS:
+    for command in COMMANDS + FILE_FORMATS:
         rows = sorted((f for f in figures if f.command == command), key=lambda f: f.size)
         if len(rows) < 2 or command == "query":
             continue
@@ -205,7 +212,8 @@ def goal_lines(figures: list[Figure]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="500,10000", help="Comma-separated corpus sizes.")
-    parser.add_argument("--commands", default=",".join(COMMANDS), help=f"Some of {','.join(COMMANDS)}.")
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help=f"Some of {','.join(COMMANDS + FILE_FORMATS)}.")
     parser.add_argument("--big", type=int, default=0, help="Also run one command on this many documents.")
     parser.add_argument("--big-command", default="validate", choices=("validate", "build", "run"))
     parser.add_argument("--jobs", type=int, default=None, help="Worker processes (default: the CLI's, one per CPU).")
@@ -239,6 +247,11 @@ def main() -> None:
                    for size in sizes if (work / f"store-{size}").exists()]
     for size, total in store_sizes:
         print(f"store of {size}: {total / 2**20:.0f} MB on disk")
+    for size in sizes:
+        for suffix in FILE_FORMATS:
+            graph = work / f"graph-{size}.{suffix}"
+            if suffix in commands and graph.exists():
+                print(f"graph-{size}.{suffix}: {graph.stat().st_size / 2**20:.1f} MB")
     print()
     for line in ratio_lines(figures) + goal_lines(figures):
         print(line)

@@ -46,12 +46,13 @@ def ingest(sources: Iterable[str | Path]) -> Ingested:
     return _ingest(sources)
 
 
-def facts(result: Ingested) -> list[dict]:
+def facts(result: Ingested, sources: bool = False) -> list[dict]:
     """The facts of each assessment (the contract of ``pdgraph facts``), read back out of its graph,
-    in graph-name order; each is checked against the JSON Schema."""
+    in graph-name order; each is checked against the JSON Schema. With ``sources``, each object also
+    says where it was read (``source``: document, line, place), as ``pdgraph facts`` writes it."""
     out = []
     for graph in assessment_graphs(result.dataset):
-        data = facts_from_graph(graph)
+        data = facts_from_graph(graph, sources=sources)
         validate_facts(data)
         out.append(data)
     return out

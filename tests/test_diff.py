@@ -347,3 +347,10 @@ def test_render_formats_agree_on_no_difference():
     assert not result.changed
     assert json.loads(render(result, "json"))["differences"] == []
     assert "差分なし" in render(result, "html")
+
+
+def test_diff_never_writes_over_an_input(tmp_path):
+    old, new = versions(tmp_path)
+    before = new.read_bytes()
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "-o", str(new)])
+    assert result.exit_code == 2 and new.read_bytes() == before

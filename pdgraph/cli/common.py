@@ -10,8 +10,8 @@ from typing import TextIO
 
 import click
 
-from ..errors import PdgraphError
 from ..graph.versions import parse_version
+from ..files import OutputFiles
 from ..graph.ingest import Ingested, ingest
 from ..graph.sources import expand_sources
 
@@ -131,12 +131,25 @@ SOURCES_HELP = ("SOURCES are documents and RDF files, directories (searched recu
                 "('docs/**/*.pdf') or @LIST files naming one path per line.")
 
 
-def sources_or_exit(arguments: tuple[str, ...]) -> list[str]:
-    """The paths named by SOURCES (files, directories, globs, @lists); exit 2 naming a bad one."""
-    try:
-        return expand_sources(arguments)
-    except PdgraphError as error:
-        raise BadInput(str(error)) from None
+def sources_or_exit(arguments: tuple[str, ...], problems: list | None = None) -> list[str]:
+    """The paths named by SOURCES (files, directories, globs, @lists).
+
+    An argument that names nothing is a `Problem` appended to ``problems`` (the command reports
+    it with the others and exits 2 at the end, after processing the rest); when nothing at all is
+    left to read, the command stops here: each problem on stderr, exit 2."""
+    found: list = [] if problems is None else problems
+    before = len(found)
+    paths = expand_sources(arguments, problems=found)
+    if not paths and len(found) > before:
+        for problem in found[before:]:
+            click.echo(f"error: {problem.message}", err=True)
+        sys.exit(2)
+    return paths
+
+
+def input_files(arguments: tuple[str, ...], paths: list[str]) -> list[str]:
+    """Every file a command reads: its sources and the @list files naming them (never written over)."""
+    return [*paths, *(a[1:] for a in arguments if a.startswith("@") and len(a) > 1)]
 
 
 def progress(total: int, quiet: bool = False) -> Callable[[str], None]:
@@ -159,14 +172,14 @@ def report_problems(result) -> int:
     return 2 if problems else 0
 
 
-def write_facts(result: Ingested, out: Path) -> list[Path]:
+def write_facts(result: Ingested, out: Path, outputs: OutputFiles | None = None) -> list[Path]:
     """One ``<document-stem>.json`` per assessment graph, read back out of the graph and schema-checked."""
     from ..graph.facts import facts_from_graph, validate_facts
 
-    writer = FactsWriter(out)
+    writer = FactsWriter(out, outputs)
     for names in result.graphs.values():
         for name in names:
-            data = facts_from_graph(result.dataset.graph(name))
+            data = facts_from_graph(result.dataset.graph(name), sources=True)
             validate_facts(data)
             writer.write(str(name), data)
     return writer.paths()
@@ -176,11 +189,12 @@ class FactsWriter:
     """Facts files named after their document: ``<stem>.json``; when graphs of several documents
     share a stem (two versions of one assessment, ``v1/x.txt`` and ``v2/x.txt``), every one of them
     is ``<stem>-<version>.json`` (``<stem>-<assessment id>-<version>.json`` if they are of several
-    assessments), whatever the order in which they come. A graph written again replaces its file."""
+    assessments), whatever the order in which they come. A graph written again replaces its file.
+    Each is written whole or not at all, never over an input (`OutputFiles`)."""
 
-    def __init__(self, out: Path):
-        self.out = out
-        out.mkdir(parents=True, exist_ok=True)
+    def __init__(self, out: Path, outputs: OutputFiles | None = None):
+        self.outputs = outputs if outputs is not None else OutputFiles()
+        self.out = self.outputs.directory(out)
         self.written: dict[str, Path] = {}  # graph name -> file
         self.stems: dict[str, set[str]] = {}  # stem -> graph names
 
@@ -199,9 +213,8 @@ class FactsWriter:
         for other in sorted(group - {name}):  # a new clash renames the files already written
             if other in self.written and self.written[other] != targets[other]:
                 self.written[other] = self.written[other].rename(targets[other])
-        self.written[name] = targets[name]
-        targets[name].write_text(text, encoding="utf-8")
-        return targets[name]
+        self.written[name] = self.outputs.write_text(targets[name], text)
+        return self.written[name]
 
     def _targets(self, stem: str, names: set[str]) -> dict[str, Path]:
         if len(names) == 1:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -10,6 +9,7 @@ from rdflib import Graph, URIRef
 
 from ..diff import FORMATS, diff_graphs, render
 from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..graph.ingest import assessment_graphs, ingest
 from ..graph.stores import OxigraphStore
 from ..graph.triples import parse_ntriples
@@ -114,10 +114,10 @@ def diff(old: str | None, new: str | None, fmt: str, output: str | None, store_d
         click.echo(f"note: {old} and {new} are not the same assessment (評価実施機関 + 評価書番号 differ)", err=True)
     text = render(result, fmt)
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
+        try:  # written whole or not at all, never over an input
+            OutputFiles([p for p in (old, new) if p]).write_text(output, text)
+        except PdgraphError as error:
+            click.echo(f"error: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         counts = result.counts()
         click.echo(f"{counts['differences']} difference(s), {counts['undeclared']} not declared in 変更箇所 -> {output}",

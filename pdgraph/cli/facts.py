@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from .common import (SOURCES_HELP, FactsWriter, ProgressBar, jobs_option, quiet_option, report_problems,
-                     sources_or_exit)
+from .common import (SOURCES_HELP, FactsWriter, ProgressBar, input_files, jobs_option, quiet_option,
+                     report_problems, sources_or_exit)
 from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..graph.facts import facts_json
 from ..graph.ingest import Problem
 from ..graph.stream import GraphStream, Outcome, each_graph
@@ -36,12 +37,12 @@ store are written without reading any document. {SOURCES_HELP}""")
 def facts(sources: tuple[str, ...], output_dir: str, store_dir: str | None, jobs: int | None, quiet: bool) -> None:
     if bool(sources) == bool(store_dir):
         raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
-    paths = sources_or_exit(sources) if sources else None
-    writer = FactsWriter(Path(output_dir))
-    bar = ProgressBar(quiet)
     problems: list[Problem] = []
     same_version = SameVersion()
+    paths = sources_or_exit(sources, problems) if sources else None
+    bar = ProgressBar(quiet)
     try:
+        writer = FactsWriter(Path(output_dir), OutputFiles(input_files(sources, paths or [])))
         for event in each_graph(GraphStream(step=_facts_step), paths, store_dir, jobs, bar):
             if isinstance(event, Problem):
                 problems.append(event)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from pathlib import PurePath
 
 import click
 
-from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, report_problems, sources_or_exit
+from .common import (SOURCES_HELP, ProgressBar, input_files, jobs_option, quiet_option, report_problems,
+                     sources_or_exit)
 from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..graph.stores import OxigraphStore
 from ..map import (AGGREGATE_ABOVE, LAYERS, MapOptions, diff_counts, diff_maps, map_from_sources, map_from_store,
                    render_html, select, should_aggregate)
@@ -52,9 +54,11 @@ def map_command(sources: tuple[str, ...], output: str, store_dir: str | None, as
         return
     if bool(sources) == bool(store_dir):
         raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
-    paths = sources_or_exit(sources) if sources else []
-    bar = ProgressBar(quiet)
     problems: list = []
+    paths = sources_or_exit(sources, problems) if sources else []
+    outputs = OutputFiles(input_files(sources, paths))
+    outputs.check(output)  # before any work
+    bar = ProgressBar(quiet)
     try:
         if store_dir:
             whole = map_from_store(OxigraphStore(store_dir, read_only=True), progress=bar)
@@ -76,9 +80,9 @@ def map_command(sources: tuple[str, ...], output: str, store_dir: str | None, as
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     try:
-        Path(output).write_text(page, encoding="utf-8")
-    except OSError as error:
-        click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
+        outputs.write_text(output, page)
+    except PdgraphError as error:
+        click.echo(f"error: {error}", err=True)
         sys.exit(2)
     counts = flow_map.counts()
     warnings = sum(1 for e in flow_map.edges.values() if e.warning)
@@ -95,6 +99,12 @@ def _map_diff(sources: tuple[str, ...], output: str, options: MapOptions, aggreg
     """`pdgraph map OLD NEW --diff`: each version read on its own, then one map of both."""
     if len(sources) != 2:
         raise click.UsageError(f"--diff compares two versions: OLD NEW (got {len(sources)} source(s))")
+    outputs = OutputFiles(input_files(sources, list(sources)))
+    try:
+        outputs.check(output)  # before any work: never over an input
+    except PdgraphError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     maps = []
     for source in sources:
         problems: list = []
@@ -110,12 +120,12 @@ def _map_diff(sources: tuple[str, ...], output: str, options: MapOptions, aggreg
             bar.end()
             click.echo(f"error: {source}: {error}", err=True)
             sys.exit(2)
-    names = (Path(sources[0]).name, Path(sources[1]).name)
+    names = (PurePath(sources[0]).name, PurePath(sources[1]).name)
     flow_map = diff_maps(maps[0], maps[1], names, options.title)
     try:
-        Path(output).write_text(render_html(flow_map, aggregate), encoding="utf-8")
-    except OSError as error:
-        click.echo(f"error: {output}: cannot write: {error.strerror}", err=True)
+        outputs.write_text(output, render_html(flow_map, aggregate))
+    except PdgraphError as error:
+        click.echo(f"error: {error}", err=True)
         sys.exit(2)
     counts = diff_counts(flow_map)
     click.echo(f"{names[0]} -> {names[1]}: {counts['added']} flow(s) added, {counts['removed']} removed, "

@@ -74,7 +74,8 @@ def _open_store(store_text: str, sources: tuple[str, ...], endpoints: tuple[tupl
         raise click.BadParameter(str(error), param_hint="--store") from None
     if not sources and spec.path is None:
         raise click.UsageError("give SOURCES (documents or RDF files), or --store DIR holding a loaded store")
-    paths = sources_or_exit(sources) if sources else []
+    unread: list = []
+    paths = sources_or_exit(sources, unread) if sources else []
     bar = ProgressBar(quiet)
     problems: list = []
     try:
@@ -94,6 +95,7 @@ def _open_store(store_text: str, sources: tuple[str, ...], endpoints: tuple[tupl
         raise BadInput(str(error)) from None
     finally:
         bar.end()
+    problems = [*unread, *problems]
     for problem in problems:
         click.echo(f"error: {problem.message}", err=True)
     if store.is_empty():

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import click
 
-from .common import SOURCES_HELP, ProgressBar, jobs_option, quiet_option, sources_or_exit
+from .common import SOURCES_HELP, ProgressBar, input_files, jobs_option, quiet_option, sources_or_exit
 from ..errors import PdgraphError
+from ..files import OutputFiles
 from ..conformance import ENGINES, FORMATS, load_shapes, render, validate_paths, validate_store
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _shape_files(paths: tuple[str, ...]) -> list[str]:
+    """The shapes files read (files, and the .ttl files of directories): never written over."""
+    found = []
+    for path in map(Path, paths):
+        found += sorted(str(p) for p in path.glob("*.ttl")) if path.is_dir() else [str(path)]
+    return found
 
 
 @click.command(help=f"""Check legal-basis conformance of assessments (documents or RDF: .trig, .ttl, .nq) with SHACL.
@@ -25,7 +34,7 @@ or (--store DIR) from a store made by pdgraph build. {SOURCES_HELP} Exit status:
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: grouped by assessment; json: machine-readable results; ttl: the SHACL validation "
                    "report graph; html: a self-contained page for reviewers.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of standard output.")
 @click.option("--engine", type=click.Choice(("auto", *ENGINES)), default="auto", show_default=True,
               help="SHACL engine: pyshacl is the reference; pyrudof runs the same shapes.")
@@ -39,22 +48,29 @@ def validate(sources: tuple[str, ...], store_dir: str | None, fmt: str, output: 
              jobs: int | None, lang: str, shape_paths: tuple[str, ...], quiet: bool) -> None:
     if bool(sources) == bool(store_dir):
         raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
-    paths = sources_or_exit(sources) if sources else []
+    unread: list = []
+    paths = sources_or_exit(sources, unread) if sources else []
+    outputs = OutputFiles([*input_files(sources, paths), *_shape_files(shape_paths)])
     bar = ProgressBar(quiet)
     try:
+        if output:
+            outputs.check(output)  # before any work
         shapes = load_shapes(shape_paths or None)
         if store_dir:
             report = validate_store(store_dir, shapes, engine, jobs, progress=bar)
         else:
             report = validate_paths(paths, shapes, engine, jobs, progress=bar)
         bar.end()
-        text = render(report, fmt, lang, shapes)
+        report.problems[:0] = unread
+        # on a terminal (text to stdout) the errors go to stderr only; a file or another format lists them
+        text = render(report, fmt, lang, shapes, errors=bool(output) or fmt != "text")
+        if output:
+            outputs.write_text(output, text)
     except PdgraphError as error:
         bar.end()
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
         counts = report.counts()
         click.echo(f"{len(report.results)} assessment(s): {counts['Violation']} violation(s), "
                    f"{counts['Warning']} warning(s), {counts['Info']} info(s) -> {output}", err=True)
@@ -62,9 +78,8 @@ def validate(sources: tuple[str, ...], store_dir: str | None, fmt: str, output: 
         click.echo(text, nl=False)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    if output or fmt != "text":  # the text report already lists them
-        for problem in report.problems:
-            click.echo(f"error: {problem.message}", err=True)
+    for problem in report.problems:
+        click.echo(f"error: {problem.message}", err=True)
     if report.problems:
         sys.exit(EXIT_BAD_INPUT)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATION)

@@ -44,6 +44,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from ..files import shown_path
 from ..graph.ingest import Problem, assessment_graphs
 from ..graph.stores import StoreError
 from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, each_graph
@@ -362,16 +363,17 @@ note names the versions of one assessment.
             seen[event.source] = seen.get(event.source, 0) + 1
             digest = event.summary.text_sha256 if event.summary is not None else None
             if same_version.keep(event.name, event.source, digest):
+                event.extra.source = shown_path(event.source)  # printable: a name that is not UTF-8 as \xNN
                 results[event.name] = event.extra
     for graph, others in sorted(same_version.set_aside.items()):
         kept = same_version.source_of(graph)
-        notes.append(f"{', '.join(sorted(others))} and {kept} hold the same version of one assessment "
-                     f"(the same text): only {kept} was validated")
+        notes.append(shown_path(f"{', '.join(sorted(others))} and {kept} hold the same version of one assessment "
+                                f"(the same text): only {kept} was validated"))
     for versions in versions_by_assessment(results).values():
         if len(versions) > 1:
             documents = ", ".join(results[v.name].document or v.name for v in versions)
-            notes.append(f"{documents} are {len(versions)} versions of the same assessment "
-                         f"(評価実施機関 + 評価書番号), oldest first: each is validated")
+            notes.append(shown_path(f"{documents} are {len(versions)} versions of the same assessment "
+                                    f"(評価実施機関 + 評価書番号), oldest first: each is validated"))
     ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, problems, time.perf_counter() - started, notes)
 

@@ -141,6 +141,12 @@ class AssessmentResult:
     number: str | None = None
     title: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    source: str | None = None  # the input as the user named it (two files may share a name), when read from one
+
+    @property
+    def shown_document(self) -> str:
+        """How a report names where the assessment came from: the input path, else its document name."""
+        return self.source or self.document or self.graph
 
     @property
     def conforms(self) -> bool:
@@ -159,7 +165,7 @@ class AssessmentResult:
         return " ".join(parts)
 
     def to_json(self) -> dict:
-        return {"graph": self.graph, "assessment": self.assessment, "document": self.document,
+        return {"graph": self.graph, "assessment": self.assessment, "document": self.document, "source": self.source,
                 "organization": self.organization, "kind": self.kind, "number": self.number,
                 "title": self.title, "conforms": self.conforms, "counts": self.counts()}
 

@@ -15,7 +15,7 @@ import html
 import json
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..graph.iris import digest
 from .records import SH, Finding, Report, local_name, prefixed_graph
@@ -27,10 +27,12 @@ REPORT_NS = Namespace(f"{ID}validation/")
 FORMATS = ("text", "json", "ttl", "html")
 
 
-def render(report: Report, fmt: str = "text", lang: str = "both", shapes: Shapes | None = None) -> str:
-    """The report in one of `FORMATS`."""
+def render(report: Report, fmt: str = "text", lang: str = "both", shapes: Shapes | None = None,
+           errors: bool = True) -> str:
+    """The report in one of `FORMATS`; every format lists the inputs that could not be read (in
+    text, ``errors=False`` leaves their lines out for a caller that prints them on stderr)."""
     if fmt == "text":
-        return render_text(report, lang)
+        return render_text(report, lang, errors)
     if fmt == "json":
         return render_json(report, lang)
     if fmt == "ttl":
@@ -45,12 +47,16 @@ def _count_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[k]} {v}{'' if counts[k] == 1 else 's'}" for k, v in names.items())
 
 
-def render_text(report: Report, lang: str = "both") -> str:
+def _unread(report: Report) -> str:
+    return f"; {len(report.problems)} input(s) could not be read" if report.problems else ""
+
+
+def render_text(report: Report, lang: str = "both", errors: bool = True) -> str:
     """Plain text, grouped by assessment: severity, document:line (document:place in a PDF), message, value."""
     out = []
     for result in report.results:
         state = "conforms" if result.conforms else "DOES NOT CONFORM"
-        out.append(f"{result.heading} ({result.document or result.graph}) — {state}; {_count_text(result.counts())}")
+        out.append(f"{result.heading} ({result.shown_document}) — {state}; {_count_text(result.counts())}")
         for finding in result.findings:
             out.append(f"  {finding.severity.value:<9} {finding.source}  [{finding.shape_name}]")
             for language in (("ja", "en") if lang == "both" else (lang,)):
@@ -58,11 +64,12 @@ def render_text(report: Report, lang: str = "both") -> str:
             if finding.value not in (None, ""):
                 out.append(f"      value: {finding.value}")
         out.append("")
-    for problem in report.problems:
+    for problem in report.problems if errors else ():
         out.append(f"error: {problem.message}")
     total = report.counts()
     state = "conforms" if report.conforms else "does not conform"
-    out.append(f"{len(report.results)} assessment(s) validated with {report.engine}: {_count_text(total)} — {state}")
+    out.append(f"{len(report.results)} assessment(s) validated with {report.engine}: {_count_text(total)} — {state}"
+               f"{_unread(report)}")
     return "\n".join(out) + "\n"
 
 
@@ -95,6 +102,8 @@ def report_graph(report: Report) -> Graph:
     node = REPORT_NS[digest(report.engine, *keys, length=16)]
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, Literal(report.conforms)))
+    for problem in report.problems:  # an input that could not be read: not validated, so said here
+        graph.add((node, RDFS.comment, Literal(f"error: {problem.message}")))
     for result in report.results:
         for position, finding in enumerate(result.findings, start=1):
             item = URIRef(f"{node}/{digest(result.graph, length=12)}/{position}")
@@ -154,12 +163,14 @@ def render_html(report: Report, lang: str = "both", shapes: Shapes | None = None
              '<h1>特定個人情報保護評価書 法令上の根拠 適合性レポート<br>'
              '<span class="en">Legal-basis conformance report</span></h1>',
              f'<p>{state} — {len(report.results)} 評価書 / assessment(s); '
-             f'{_e(_count_text(total))}; engine: {_e(report.engine)}</p>',
+             f'{_e(_count_text(total))}; engine: {_e(report.engine)}'
+             + (f'; <span class="bad">{len(report.problems)} 件の入力を読み込めませんでした / input(s) could not be '
+                'read</span>' if report.problems else '') + '</p>',
              '<table><tr><th>評価書 / Assessment</th><th>文書 / Document</th><th>結果 / Result</th></tr>']
     for index, result in enumerate(report.results, start=1):
         verdict = "適合 / conforms" if result.conforms else "不適合 / does not conform"
         parts.append(f'<tr><td><a href="#a{index}">{_e(result.heading)}</a><br><span class="small">'
-                     f'{_e(result.title)}</span></td><td class="mono">{_e(result.document)}</td>'
+                     f'{_e(result.title)}</span></td><td class="mono">{_e(result.source or result.document)}</td>'
                      f'<td class="{"ok" if result.conforms else "bad"}">{verdict}<br>'
                      f'<span class="small">{_e(_count_text(result.counts()))}</span></td></tr>')
     parts.append('</table>')
@@ -169,7 +180,7 @@ def render_html(report: Report, lang: str = "both", shapes: Shapes | None = None
         parts.append('</ul>')
     for index, result in enumerate(report.results, start=1):
         parts.append(f'<h2 id="a{index}">{_e(result.heading)} — {_e(result.title)}</h2>')
-        parts.append(f'<p class="small">{_e(result.document)} · <span class="mono">{_e(result.assessment)}</span></p>')
+        parts.append(f'<p class="small">{_e(result.source or result.document)} · <span class="mono">{_e(result.assessment)}</span></p>')
         if not result.findings:
             parts.append('<p class="ok">指摘事項なし / No findings.</p>')
             continue

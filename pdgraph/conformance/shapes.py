@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..errors import PdgraphError
+from ..files import check_input
 from ..resources import resource_dir
 from .records import PDGSH, SH, Severity, prefixed_graph
 
@@ -103,7 +104,10 @@ def _load_shapes(files: tuple[str, ...], _mtimes: tuple[int, ...]) -> Shapes:
     graph = prefixed_graph()
     for name in files:
         try:
+            check_input(name)  # a regular file: never a device or FIFO
             graph.parse(name, format="turtle")
+        except PdgraphError:
+            raise
         except Exception as error:  # rdflib raises parser-specific types
             raise ShapesError(f"{name}: cannot parse the shapes: {error}") from None
     info = {str(node): _shape_info(graph, node) for node in shape_nodes(graph)}

@@ -49,7 +49,7 @@ def extract(source: SourceText) -> Assessment:
     for position, row in enumerate(rows):
         if _another_assessment_starts(assessment, context, rows, position):
             raise ConcatenatedAssessmentsError(
-                source.name, source.place(row.line),
+                source.shown, source.place(row.line),
                 "a second assessment starts here (the 特定個人情報保護評価書 title and header again, after "
                 f"the sections of {assessment.organization or 'the first one'}): one file must hold one "
                 "assessment, split the file")
@@ -57,7 +57,7 @@ def extract(source: SourceText) -> Assessment:
     _finish(assessment)
     if not assessment.sections_seen:
         first = rows[0].line if rows else 1
-        raise NotAnAssessmentError(source.name, source.place(first), "no item of the 特定個人情報保護評価書 form was recognised")
+        raise NotAnAssessmentError(source.shown, source.place(first), "no item of the 特定個人情報保護評価書 form was recognised")
     return assessment
 
 

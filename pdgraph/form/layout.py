@@ -1358,6 +1358,7 @@ class _State:
     major: int = 0
     started: bool = False
     terminal: bool = False  # inside 変更箇所: everything after it is table content
+    restarts: frozenset[int] = frozenset()  # ids of the title labels that start another assessment
     buffer: list[Piece] = field(default_factory=list)  # content printed since the last label
     after_label: bool = False  # the last segment was a label (content right under it is its value)
     layout: Layout = "lines"
@@ -1366,7 +1367,7 @@ class _State:
 
 def assemble(stream: list[Segment], layout: Layout) -> list[RelaidLine]:
     """Rows of the document from its labels and content pieces."""
-    state = _State(layout=layout, line_width=_typical_width(stream))
+    state = _State(layout=layout, line_width=_typical_width(stream), restarts=_second_titles(stream))
     for segment in stream:
         if isinstance(segment, LabelPiece):
             _on_label(state, segment)
@@ -1374,6 +1375,34 @@ def assemble(stream: list[Segment], layout: Layout) -> list[RelaidLine]:
             _on_piece(state, segment)
     _flush(state)
     return _emit(state.units, layout)
+
+
+_HEADER_KEYS = frozenset(fold(label) for label in ("評価書番号", "評価書名", "評価実施機関名"))
+_TITLE_REACH = 6  # segments after a title within which its header labels stand
+
+
+def _second_titles(stream: list[Segment]) -> frozenset[int]:
+    """The assessment-kind titles (特定個人情報保護評価書(…評価書)) followed by header labels
+    (評価書番号, 評価書名, 評価実施機関名): where an assessment starts. After the first, each is a
+    hard boundary — it ends any table, even 変更箇所, which otherwise runs to the end of the
+    text — so the rows show a second assessment (refused by the extractor) instead of a
+    change-history table that swallowed it."""
+    starts = []
+    for index, segment in enumerate(stream):
+        if isinstance(segment, LabelPiece) and segment.hit.style == "K" and any(
+                isinstance(after, LabelPiece) and after.hit.style == "H" and after.hit.key in _HEADER_KEYS
+                for after in stream[index + 1:index + 1 + _TITLE_REACH]):
+            starts.append(id(segment))
+    return frozenset(starts[1:])
+
+
+def _restart(state: _State) -> None:
+    """Back to the state before the form's sections: another assessment starts."""
+    if state.table is None:
+        _flush(state)
+    state.table, state.terminal, state.toc = None, False, False
+    state.major, state.section, state.blocks = 0, _Section(), _Blocks()
+    state.run, state.content_seen, state.current = _Run(), False, None
 
 
 def _typical_width(stream: list[Segment]) -> int:
@@ -1389,6 +1418,8 @@ def _typical_width(stream: list[Segment]) -> int:
 
 def _on_label(state: _State, label: LabelPiece) -> None:
     hit = label.hit
+    if id(label) in state.restarts:
+        _restart(state)
     if state.table is not None and not _ends_table(state, hit):
         for piece in label.as_pieces():
             _table_piece(state, piece)

@@ -2,6 +2,18 @@
 
 Nothing here looks at parser records: every value comes from the graph, so a
 facts file that matches the answer key proves the graph holds the fact.
+
+Beyond the contract's fields, every object (the assessment, a system, a file, an 入手元
+category, the entrustment and each item, 提供・移転の有無, a flow or breakdown row, a change,
+the information linkage) carries ``source``: where it was read, ``{"document": file name,
+"line": line of the text as read, "place": "p12:L7" in a PDF (page and line on the page),
+"L3:c1201" in a text of page-long lines, else null}`` — the graph's pdg:sourceDocument,
+pdg:sourceLine and pdg:sourcePlace (or a field's own line and place, `FIELD_PLACES`), or null
+when the graph has no line for it. The top-level ``source`` stays the document's file name (a
+string), the value of every ``source.document`` below it. `facts_json` (what ``pdgraph facts``
+and ``pdgraph run`` write) has them; `facts_from_graph` gives them when
+asked (``sources=True``): the contract's fields alone are the same for any layout of a
+document, its lines are not.
 """
 from __future__ import annotations
 
@@ -13,12 +25,13 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from .vocab import DPV, PDG
+from .vocab import DPV, FIELD_PLACES, PDG
 
 
 class _Reader:
     def __init__(self, graph: Graph):
         self.g = graph
+        self.assessment: URIRef | None = None
 
     def value(self, node, predicate) -> Any:
         found = sorted(self.g.objects(node, predicate), key=str)
@@ -43,6 +56,21 @@ class _Reader:
         if value is not None:
             return value
         return blank if self.stated(node, field) else None
+
+    def source(self, node, line=PDG.sourceLine) -> dict | None:
+        """Where a node (or, with a field's line predicate such as pdg:entrustmentLine, one field of
+        it) was read: document, line, place; None when the graph has no line for it."""
+        number = self.value(node, line)
+        if number is None:
+            return None
+        document = self.value(node, PDG.sourceDocument) or self.value(self.assessment, PROV_DERIVED)
+        place = self.text(node, PDG.sourcePlace if line == PDG.sourceLine else FIELD_PLACES[line])
+        return {"document": self.text(document, PDG.fileName), "line": int(number), "place": place}
+
+    def first_source(self, nodes) -> dict | None:
+        """The source of the earliest of several nodes (by line) that have one."""
+        found = [s for s in (self.source(n) for n in nodes if n is not None) if s is not None]
+        return min(found, key=lambda s: s["line"]) if found else None
 
     def label(self, node) -> str | None:
         return self.text(node, RDFS.label)
@@ -80,14 +108,34 @@ def assessment_node(graph: Graph) -> URIRef:
     return nodes[0]
 
 
-def facts_from_graph(graph: Graph) -> dict:
-    """The facts JSON of the one assessment held in ``graph``."""
+def facts_from_graph(graph: Graph, sources: bool = False) -> dict:
+    """The facts JSON of the one assessment held in ``graph``; with ``sources``, each object also
+    says where it was read (``source``: document, line, place)."""
+    facts = _facts(graph)
+    return facts if sources else contract_fields(facts)
+
+
+def contract_fields(facts: dict) -> dict:
+    """The facts without the ``source`` of each object (the top-level ``source``, the document's
+    name, is a field of the contract and stays)."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "source"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return {k: (v if k == "source" else strip(v)) for k, v in facts.items()}
+
+
+def _facts(graph: Graph) -> dict:
     r = _Reader(graph)
-    node = assessment_node(graph)
+    node = r.assessment = assessment_node(graph)
     document = r.value(node, PROV_DERIVED)
     facts: dict[str, Any] = {
         "source": r.text(document, PDG.fileName),
         "assessment": {
+            "source": r.source(node),
             "number": r.text(node, PDG.assessmentNumber),
             "title": r.text(node, DCTERMS.title),
             "kind": r.text(node, PDG.assessmentKind),
@@ -113,7 +161,7 @@ def _systems(r: _Reader, node) -> list | None:
         return None
     systems = []
     for system in r.ordered(r.values(node, PDG.usesSystem)):
-        entry = {"name": r.label(system), "kind": r.label(r.value(system, PDG.systemKind))
+        entry = {"source": r.source(system), "name": r.label(system), "kind": r.label(r.value(system, PDG.systemKind))
                  if r.value(system, PDG.systemKind) else None, "connections": None, "other_connections": None}
         if r.stated(system, "connections"):
             kinds = sorted(r.labels(r.values(system, PDG.connectedToKind)), key=_CONNECTION_ORDER.index)
@@ -133,7 +181,8 @@ _CONNECTION_ORDER = ["情報提供ネットワークシステム", "庁内連携
 def _linkage(r: _Reader, node) -> dict:
     if not r.stated(node, "info_linkage"):
         return {"status": None, "provision_basis": None, "inquiry_basis": None}
-    return {"status": r.text(node, PDG.linkageStatus),
+    return {"source": r.first_source([r.value(node, PDG.linkageProvisionBasis), r.value(node, PDG.linkageInquiryBasis)]),
+            "status": r.text(node, PDG.linkageStatus),
             "provision_basis": r.citations(r.value(node, PDG.linkageProvisionBasis)),
             "inquiry_basis": r.citations(r.value(node, PDG.linkageInquiryBasis))}
 
@@ -144,6 +193,7 @@ def _flows_of(r: _Reader, file, class_) -> list:
 
 def _file(r: _Reader, file) -> dict:
     entry: dict[str, Any] = {
+        "source": r.source(file),
         "name": r.label(file),
         "subjects": r.field(file, "subjects", PDG.subjectCount),
         "record_count": r.field(file, "record_count", PDG.recordItemCount),
@@ -153,6 +203,7 @@ def _file(r: _Reader, file) -> dict:
         "acquisition_methods_other": None,
         "entrustment": _entrustment(r, file),
         "provision_transfer": {
+            "source": r.source(file, PDG.provisionTransferLine),
             "provides": r.value(file, PDG.provides), "provision_count": r.value(file, PDG.provisionCount),
             "transfers": r.value(file, PDG.transfers), "transfer_count": r.value(file, PDG.transferCount)},
         "provisions": None,
@@ -178,14 +229,16 @@ _SOURCE_ORDER = ["本人又は本人の代理人", "評価実施機関内の他�
 def _sources(r: _Reader, file) -> list | None:
     if not r.stated(file, "sources"):
         return None
-    grouped: dict[str, list[tuple[int, str]]] = {}
+    grouped: dict[str, list[str]] = {}
+    flows: dict[str, list] = {}
     for flow in _flows_of(r, file, PDG.Acquisition):
         category = r.label(r.value(flow, PDG.sourceCategory))
         entity = r.text(flow, PDG.sourceText)
         grouped.setdefault(category, [])
+        flows.setdefault(category, []).append(flow)
         if entity:
             grouped[category].append(entity)
-    return [{"category": c, "entities": sorted(grouped[c])}
+    return [{"source": r.first_source(flows[c]), "category": c, "entities": sorted(grouped[c])}
             for c in sorted(grouped, key=_SOURCE_ORDER.index)]
 
 
@@ -194,10 +247,12 @@ def _entrustment(r: _Reader, file) -> dict | None:
         return None
     items = []
     for item in r.ordered(_flows_of(r, file, PDG.Entrustment)):
-        items.append({"title": r.text(item, PDG.title) or "",
+        items.append({"source": r.source(item),
+                      "title": r.text(item, PDG.title) or "",
                       "contractor": r.field(item, "contractor", PDG.contractorText) or "",
                       "reentrustment": r.text(item, PDG.reentrustmentStatus)})
-    return {"status": r.text(file, PDG.entrustmentStatus), "declared_count": r.value(file, PDG.declaredEntrustmentCount),
+    return {"source": r.source(file, PDG.entrustmentLine),
+            "status": r.text(file, PDG.entrustmentStatus), "declared_count": r.value(file, PDG.declaredEntrustmentCount),
             "items": items}
 
 
@@ -209,6 +264,7 @@ def _flow(r: _Reader, flow) -> dict:
         methods_other = sorted(str(o) for o in r.values(flow, PDG.methodOther))
     statement = r.value(flow, PDG.legalBasisStatement)
     entry = {
+        "source": r.source(flow),
         "recipient": r.text(flow, PDG.recipientText),
         "legal_basis": r.citations(statement) if statement is not None else None,
         "purpose": r.field(flow, "purpose", PDG.purposeText),
@@ -227,7 +283,7 @@ def _changes(r: _Reader, node) -> list | None:
         return None
     changes = []
     for change in r.ordered(r.values(node, PDG.hasChange)):
-        changes.append({"date": r.text(change, PDG.changeDate), "item": r.text(change, PDG.changedItem) or "",
+        changes.append({"source": r.source(change), "date": r.text(change, PDG.changeDate), "item": r.text(change, PDG.changedItem) or "",
                         "before": r.text(change, PDG.beforeText) or "", "after": r.text(change, PDG.afterText) or "",
                         "timing": r.text(change, PDG.submissionTiming) or ""})
     return changes
@@ -260,7 +316,8 @@ def validate_facts(facts: dict) -> None:
 
 
 def facts_json(graph: Graph) -> tuple[str | None, str]:
-    """(source file name, facts JSON text) of the assessment in ``graph``, schema-checked."""
-    data = facts_from_graph(graph)
+    """(source file name, facts JSON text) of the assessment in ``graph``, with the source of each
+    object, schema-checked."""
+    data = facts_from_graph(graph, sources=True)
     validate_facts(data)
     return data["source"], json.dumps(data, ensure_ascii=False, indent=2) + "\n"

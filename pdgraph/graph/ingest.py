@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import RDF
 
 from ..errors import PdgraphError, RdfInputError
+from ..files import check_input, shown_path
 from .rdf_guard import check_jsonld, check_xml_prolog
 from ..extract.machine import extract
 from .iris import graph_iri
 from .mapping import add_assessment, bind_prefixes, new_dataset
 from .versions import catalogues, pick_same_version
+from .vocab import PDG
 from ..read.text import read_document
 from ..extract.records import Assessment
 
@@ -43,10 +46,14 @@ def assessment_from_path(path: str | Path) -> Assessment:
 
 @dataclass
 class Problem:
-    """A document that could not be ingested: where and why."""
+    """A document that could not be ingested: where and why (printable: a file name that is not
+    UTF-8 shows its bytes as ``\\xNN``, see `pdgraph.files.shown_path`)."""
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        self.path, self.message = shown_path(self.path), shown_path(self.message)
 
 
 @dataclass
@@ -65,12 +72,13 @@ def is_rdf(path: str | Path) -> bool:
 
 def guard_rdf(path: Path, fmt: str) -> bytes | None:
     """The bytes of an RDF/XML or JSON-LD file, checked before parsing (see `rdf_guard`)."""
+    check_input(path)  # a regular file (no size limit: an RDF source may hold a corpus)
     if fmt not in ("xml", "json-ld"):
         return None
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise RdfInputError(f"{path}: cannot read: {error.strerror}") from None
+        raise RdfInputError(f"{shown_path(path)}: cannot read: {error.strerror}") from None
     if fmt == "xml":
         check_xml_prolog(path, data)
     else:
@@ -93,6 +101,7 @@ def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
                 graph.parse(data=guarded, format=fmt, publicID=path.resolve().as_uri())
             else:
                 graph.parse(path, format=fmt)
+            split_recorded_graphs(dataset, graph)
     except Exception as error:  # rdflib raises many parser-specific types
         raise RdfInputError(f"{path}: cannot parse as {fmt}: {error}") from None
     return sorted(g.identifier for g in dataset.graphs() if g.identifier not in before and len(g))
@@ -109,6 +118,24 @@ def _add_version(result: Ingested, key: str, assessment: Assessment, kept: dict)
         return
     kept[name] = candidate
     add_assessment(result.dataset, assessment)
+
+
+def split_recorded_graphs(dataset: Dataset, graph: Graph) -> None:
+    """Put the triples of a graph read from a triple format back into the named graphs recorded for
+    them (``[] rdf:subject s ; rdf:predicate p ; rdf:object o ; pdg:inGraph g``: the Turtle of the
+    union that ``pdgraph build -o FILE.ttl`` writes); the records go, unrecorded triples stay."""
+    records = [r for r in set(graph.subjects(PDG.inGraph, None)) if isinstance(r, BNode)]
+    if not records:
+        return
+    for record in records:
+        s, p, o = (graph.value(record, term) for term in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or p is None or o is None:
+            continue
+        for name in graph.objects(record, PDG.inGraph):
+            if isinstance(name, URIRef):
+                dataset.graph(name).add((s, p, o))
+        graph.remove((s, p, o))
+        graph.remove((record, None, None))
 
 
 def ingest(paths: Iterable[str | Path], dataset: Dataset | None = None,

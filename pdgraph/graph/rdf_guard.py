@@ -1,8 +1,9 @@
 """Guards on RDF inputs: nothing in an RDF file may make pdgraph expand entities or fetch.
 
-- RDF/XML: a DTD that declares entities is refused before parsing. Nested
-  entities ("billion laughs") expand exponentially; external ones read files or
-  the network. RDF needs neither.
+- RDF/XML: a DTD that declares entities, or names an external DTD (SYSTEM /
+  PUBLIC), is refused before parsing. Nested entities ("billion laughs") expand
+  exponentially; external ones and external DTDs read files or the network.
+  RDF needs neither.
 - JSON-LD: a ``@context`` (or ``@import``) given by URL would be fetched by the
   parser. pdgraph makes no network request unless asked, so a remote context is
   refused with a message telling to inline it.
@@ -18,6 +19,7 @@ from ..errors import RdfInputError
 # The prolog of an XML document ends at the first element start tag.
 _PROLOG_END = re.compile(rb"<(?![?!])")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE\s+[^\s>\[]+\s+(?:SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
 def check_xml_prolog(path: Path, data: bytes) -> None:
@@ -27,6 +29,9 @@ def check_xml_prolog(path: Path, data: bytes) -> None:
     if _ENTITY_DECL.search(prolog):
         raise RdfInputError(f"{path}: refused: the DTD declares entities "
                             "(entity expansion is not allowed in RDF/XML input)")
+    if _EXTERNAL_DTD.search(prolog):
+        raise RdfInputError(f"{path}: refused: the DOCTYPE names an external DTD "
+                            "(it would be read from a file or the network; RDF/XML needs none)")
 
 
 def _remote_contexts(node, found: list[str]) -> None:

@@ -11,7 +11,11 @@ command takes, for each argument:
   relative paths are relative to the current directory, as ``find … > paths.txt`` writes them).
 
 Directories and patterns expand in sorted order, so a run sees the same sequence every time.
-An argument that matches nothing is an error naming it (a typo never silently shrinks a batch).
+An argument that matches nothing is an error naming it (a typo never silently shrinks a batch):
+`expand_sources` raises it, or, given a ``problems`` list, records it there and goes on with the
+other arguments (what the commands do: the others are processed, exit 2 at the end). A path that
+exists but is not a directory (a device, a FIFO) is passed on as a file: reading refuses it with
+its reason (`pdgraph.files`).
 """
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import PdgraphError
-from .ingest import RDF_FORMATS
+from ..files import InputFileError, max_size, read_input
+from .ingest import RDF_FORMATS, Problem
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf"})
 CORPUS_SUFFIXES = DOCUMENT_SUFFIXES | frozenset(RDF_FORMATS)
@@ -41,12 +46,12 @@ def _directory(path: Path, suffixes: frozenset[str]) -> list[str]:
     return sorted(found)
 
 
-def _list_file(argument: str) -> list[str]:
+def _list_file(argument: str, problems: list[Problem] | None = None) -> list[str]:
     path = Path(argument[1:])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        text = read_input(path, max_size()).decode("utf-8-sig")  # a regular file: never a device or FIFO
+    except (InputFileError, UnicodeDecodeError) as error:
+        reason = error.reason if isinstance(error, InputFileError) else "not UTF-8 text"
         raise SourceError(f"{argument}: cannot read the list of paths: {reason}") from None
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -54,9 +59,10 @@ def _list_file(argument: str) -> list[str]:
         if not entry or entry.startswith("#"):
             continue
         if entry.startswith("@"):
-            raise SourceError(f"{path}:{number}: a list file cannot name another list file ({entry})")
+            _collecting(problems, _refuse, f"{path}:{number}: a list file cannot name another list file ({entry})")
+            continue
         entries.append((f"{path}:{number}", entry))
-    return [found for place, entry in entries for found in _expand_one(entry, place)]
+    return [found for place, entry in entries for found in _collecting(problems, _expand_one, entry, place)]
 
 
 def _expand_one(argument: str, place: str | None = None, suffixes: frozenset[str] = CORPUS_SUFFIXES) -> list[str]:
@@ -68,8 +74,8 @@ def _expand_one(argument: str, place: str | None = None, suffixes: frozenset[str
             raise SourceError(f"{where}{argument}: the directory holds no document or RDF file "
                               f"({', '.join(sorted(suffixes))})")
         return found
-    if path.is_file():
-        return [argument]
+    if path.is_file() or (os.path.exists(argument) and not _GLOB_CHARS & set(argument)):
+        return [argument]  # a device or FIFO too: reading refuses it, naming it
     if _GLOB_CHARS & set(argument):
         found = sorted(p for p in glob.glob(argument, recursive=True) if os.path.isfile(p))
         if not found:
@@ -78,12 +84,29 @@ def _expand_one(argument: str, place: str | None = None, suffixes: frozenset[str
     raise SourceError(f"{where}{argument}: no such file or directory")
 
 
-def expand_sources(arguments: Iterable[str], suffixes: frozenset[str] = CORPUS_SUFFIXES) -> list[str]:
-    """The paths named by the arguments, in order (see the module docstring); `SourceError` if one names nothing."""
+def _refuse(message: str) -> list[str]:
+    raise SourceError(message)
+
+
+def _collecting(problems: list[Problem] | None, function, argument: str, *args) -> list[str]:
+    """``function(argument, *args)``; with a ``problems`` list, a `SourceError` is recorded there instead."""
+    try:
+        return function(argument, *args)
+    except SourceError as error:
+        if problems is None:
+            raise
+        problems.append(Problem(argument, str(error)))
+        return []
+
+
+def expand_sources(arguments: Iterable[str], suffixes: frozenset[str] = CORPUS_SUFFIXES,
+                   problems: list[Problem] | None = None) -> list[str]:
+    """The paths named by the arguments, in order (see the module docstring). An argument that names
+    nothing raises `SourceError`, or with a ``problems`` list is recorded there (one `Problem` each)."""
     paths: list[str] = []
     for argument in arguments:
         if argument.startswith("@") and len(argument) > 1:
-            paths += _list_file(argument)
+            paths += _collecting(problems, _list_file, argument, problems)
         else:
-            paths += _expand_one(argument, suffixes=suffixes)
+            paths += _collecting(problems, _expand_one, argument, None, suffixes)
     return paths

@@ -1,19 +1,19 @@
 """Streaming ingest: a corpus, one assessment at a time, over worker processes, into files or a store.
 
     paths --(workers: read, extract, map, serialise, + the caller's per-graph step)-->
-          events in input order --(this process)--> TriG / N-Quads file, Oxigraph store, reports
+          events in input order --(this process)--> TriG / N-Quads / Turtle / JSON-LD file, Oxigraph store, reports
 
 No dataset ever holds the corpus: a worker turns one document (or one graph of an RDF file)
-into its triples, makes what the caller asked for (a TriG block, N-Quads, N-Triples, a
+into its triples, makes what the caller asked for (a block of the output format, N-Quads, N-Triples, a
 summary, and the result of the caller's own step such as validating it), and sends that back
 as text or small records. This process only appends blocks to a spill file, hands N-Quads to
 a loading thread (`StoreLoader`) and collects small results, so memory stays flat whatever the
 number of documents.
 
-Determinism: events come back in input order (`WorkerPool`), a TriG or N-Quads file is
+Determinism: events come back in input order (`WorkerPool`), an output file (any format) is
 written in graph-IRI order from the spill file at the end, and a block depends only on its
 graph's triples, so the output is byte-identical for any number of workers, and identical to
-`serialize.trig` of the same graphs. Every version of an assessment is a graph of its own
+`serialize.serialize_dataset` of the same graphs. Every version of an assessment is a graph of its own
 (`pdgraph.graph.versions`); when two sources give the same graph (the same text twice), the batch
 keeps one whatever their order (`versions.SameVersion`), and a graph already in the store is
 replaced. `build_corpus` ends by writing the catalogue graph of every assessment with several
@@ -21,7 +21,9 @@ versions (from all the versions of the file, or of the store).
 
 RDF sources are parsed by Oxigraph into a scratch store (in memory, or in a temporary
 directory when the file is large), and each of their graphs then travels as one item, in its
-place in the input order.
+place in the input order. Triples of a triple format (Turtle, JSON-LD, …) go to the graph named
+after the file, except those recorded with ``pdg:inGraph`` (the Turtle of the union that
+``build -o FILE.ttl`` writes), which go back to their named graphs.
 """
 from __future__ import annotations
 
@@ -39,12 +41,13 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ..errors import PdgraphError, RdfInputError
+from ..files import OutputError, OutputFiles
 from ..extract.records import Assessment
 from .batch import WorkerPool
 from .ingest import RDF_FORMATS, Problem, assessment_from_path, guard_rdf, is_rdf
 from .mapping import assessment_triples
 from .iris import graph_iri, version_key
-from .serialize import graph_block, header, nquads_block
+from .serialize import DATASET_FORMATS, DatasetFormat, dataset_format, graph_block, nquads_block, write_dataset
 from .stores import OxigraphStore, StoreError
 from .triples import StoreGraph, TripleGraph, ntriples, parse_ntriples
 from .versions import SameVersion, catalogues, versions_by_assessment
@@ -141,6 +144,7 @@ class Outcome:
     summary: DocumentSummary | None = None
     trig: str | None = None
     nquads: bytes | None = None
+    block: str | None = None  # the graph in the stream's output format (`GraphStream.output`)
     ntriples: bytes | None = None
     extra: Any = None
 
@@ -172,6 +176,7 @@ class GraphStream:
     trig: bool = False
     nquads: bool = False
     ntriples: bool = False
+    output: str | None = None  # a dataset format (serialize.DATASET_FORMATS): each graph's block in it
     step: Callable[[GraphData], Any] | None = None  # the caller's per-graph work (validate, facts …)
 
     def pool(self, jobs: int | None = None) -> WorkerPool:
@@ -211,6 +216,8 @@ class GraphStream:
             out.trig = graph_block(data.name, data.triples)
         if self.nquads:  # sorted: a set's order changes with the hash seed of each run
             out.nquads = nquads_block(data.name, data.triples).encode("utf-8")
+        if self.output is not None:
+            out.block = DATASET_FORMATS[self.output].block(data.name, data.triples)
         if self.ntriples:
             out.ntriples = data.text if data.text is not None else ntriples(data.triples).encode("utf-8")
         if self.step is not None:
@@ -239,6 +246,26 @@ _OX_FORMATS = {"trig": "TRIG", "nquads": "N_QUADS", "turtle": "TURTLE", "nt": "N
 _DATASET_FORMATS = ("trig", "nquads")
 
 
+_RECORDS = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX pdg: <https://w3id.org/pdgraph/ns#>
+{action} WHERE {{ GRAPH {graph} {{
+  ?r pdg:inGraph ?g ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isBlank(?r) && isIRI(?g))
+}} }}"""
+
+
+def _split_recorded_graphs(store, graph) -> None:
+    """`ingest.split_recorded_graphs` in Oxigraph: a triple recorded with ``pdg:inGraph`` (the Turtle
+    of the union of ``pdgraph build -o FILE.ttl``) moves into its named graph; the records go."""
+    ask = f"ASK {{ GRAPH {graph} {{ ?r <{PDG.inGraph}> ?g }} }}"
+    if not store.query(ask):
+        return
+    store.update(_RECORDS.format(action="INSERT { GRAPH ?g { ?s ?p ?o } }", graph=graph))
+    store.update(_RECORDS.format(action=f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o . ?r ?rp ?ro }} }}",
+                                 graph=graph).replace("FILTER", "?r ?rp ?ro . FILTER"))
+    if not store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+        store.remove_graph(graph)
+
+
 class _Scratch:
     """An Oxigraph store that holds one RDF source at a time (in memory, or on disk when large)."""
 
@@ -251,6 +278,7 @@ class _Scratch:
         import pyoxigraph as ox
 
         fmt = RDF_FORMATS[Path(path).suffix.lower()]
+        guarded = guard_rdf(Path(path), fmt)  # a regular file; RDF/XML entities and remote JSON-LD contexts refused
         large = os.path.getsize(path) > _SCRATCH_ON_DISK
         if large and self._disk is None:
             self._directory = tempfile.TemporaryDirectory(prefix="pdgraph-scratch-")
@@ -260,7 +288,6 @@ class _Scratch:
             self._memory = store
         store.clear()
         target = {} if fmt in _DATASET_FORMATS else {"to_graph": ox.NamedNode(Path(path).resolve().as_uri())}
-        guarded = guard_rdf(Path(path), fmt)  # RDF/XML entities and remote JSON-LD contexts refused first
         try:
             if guarded is not None:  # the checked bytes, read once; relative IRIs against the file
                 store.load(input=guarded, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
@@ -269,6 +296,8 @@ class _Scratch:
                 store.bulk_load(path=path, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]), **target)
             else:
                 store.load(path=path, format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]), **target)
+            if target:
+                _split_recorded_graphs(store, target["to_graph"])
         except (SyntaxError, ValueError, OSError) as error:
             store.clear()
             raise RdfInputError(f"{path}: cannot parse as {fmt}: {error}") from None
@@ -301,7 +330,7 @@ def source_tasks(paths: Iterable[str], direct: bool = False) -> Iterator[tuple]:
                 continue
             try:
                 store, names = scratch.load(path)
-            except RdfInputError as error:
+            except PdgraphError as error:  # not a regular file, refused, or cannot be parsed
                 yield ("problem", path, str(error))
                 continue
             for name in names:
@@ -356,19 +385,28 @@ class Spill:
 
 
 class SortedGraphFile:
-    """A TriG or N-Quads file written in graph-IRI order from blocks that arrive in any order.
+    """A dataset file (TriG, N-Quads, Turtle of the union, JSON-LD: `serialize.DATASET_FORMATS`)
+    written in graph-IRI order from blocks that arrive in any order.
 
     Blocks go to a `Spill` beside the output as they come; only the name, offset and length of
     each stay in memory. `close` writes the output (through ``NAME.partial``, then renamed). A
-    later block of the same graph replaces the earlier one.
+    later block of the same graph replaces the earlier one. The path is checked by ``outputs``
+    (never an input of the command, see `pdgraph.files.OutputFiles`); a path that cannot be
+    written raises `OutputError` here, not after the corpus was read.
     """
 
-    def __init__(self, path: str | Path, fmt: str = "trig"):
-        self.path = Path(path)
-        self.fmt = fmt
+    def __init__(self, path: str | Path, fmt: str | DatasetFormat = "trig", outputs: OutputFiles | None = None):
+        self.path = (outputs or OutputFiles()).check(path)
+        self.fmt = DATASET_FORMATS[fmt] if isinstance(fmt, str) else fmt
         self._partial = self.path.with_name(self.path.name + ".partial")
-        self._out = open(self._partial, "wb")  # fails now, not after the corpus was read
-        self._spill = Spill(self.path.parent)
+        try:
+            self._out = open(self._partial, "wb")
+            self._spill = Spill(self.path.parent)
+        except OSError as error:
+            if hasattr(self, "_out"):
+                self._out.close()
+                self._partial.unlink(missing_ok=True)
+            raise OutputError(path, f"cannot write: {(error.strerror or str(error)).lower()}") from None
 
     def add(self, name: str, block: str | bytes) -> None:
         self._spill.add(name, block)
@@ -380,16 +418,17 @@ class SortedGraphFile:
         """Write the output file in graph-IRI order."""
         total = len(self._spill)
         try:
-            with self._out as out:
-                if self.fmt == "trig":
-                    out.write(header().encode("utf-8"))
+            def blocks() -> Iterator[bytes]:
                 for done, (_, block) in enumerate(self._spill.items(), start=1):
-                    out.write(block)
+                    yield block
                     if progress is not None:
                         progress("writing", done, total)
-                if self.fmt == "trig":
-                    out.write(b"\n")
+
+            with self._out as out:
+                write_dataset(out, self.fmt, blocks())
             os.replace(self._partial, self.path)
+        except OSError as error:  # a full disk
+            raise OutputError(self.path, f"cannot write: {(error.strerror or str(error)).lower()}") from None
         finally:
             self.discard()
 
@@ -573,29 +612,36 @@ class BuildResult:
         return sum(self.graphs.values())
 
 
-def output_format(path: str | Path) -> str:
-    """``trig`` or ``nquads`` from an output file name (TriG unless it ends in .nq)."""
-    return "nquads" if Path(path).suffix.lower() == ".nq" else "trig"
+def output_format(path: str | Path, name: str | None = None) -> str:
+    """The dataset format of an output file: ``name`` if given, else the one its suffix names
+    (.trig, .nq, .ttl, .jsonld); `serialize.UnknownFormat` for any other suffix."""
+    return dataset_format(path, name).name
 
 
 def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                  store: str | Path | OxigraphStore | None = None, jobs: int | None = None,
-                 progress: Progress | None = None) -> BuildResult:
-    """Ingest documents and RDF files into a TriG / N-Quads file and/or an Oxigraph store.
+                 progress: Progress | None = None, fmt: str | None = None,
+                 outputs: OutputFiles | None = None) -> BuildResult:
+    """Ingest documents and RDF files into a dataset file and/or an Oxigraph store.
+
+    The file's format is ``fmt`` (a name of `serialize.DATASET_FORMATS`) or else the one its
+    suffix names; any other suffix raises `serialize.UnknownFormat` before anything is read.
 
     ``store`` is a directory (a persistent store, created if need be) or an open store (in
     memory: a directory is opened here, after the workers fork). Only graphs that hold an
     assessment are kept; in the store, a graph of the same name is replaced (re-ingesting a
-    document replaces its assessment's graph).
+    document replaces its assessment's graph). The output file is never one of the ``paths``
+    (`OutputFiles`, given by the caller when it protects more inputs).
     """
     paths = [str(p) for p in paths]
-    fmt = output_format(output) if output else None
-    stream = GraphStream(trig=fmt == "trig", nquads=store is not None or fmt == "nquads")
+    outputs = outputs if outputs is not None else OutputFiles(paths)
+    fmt = output_format(output, fmt) if output else None
+    stream = GraphStream(output=fmt if fmt != "nquads" else None, nquads=store is not None or fmt == "nquads")
     direct = store is not None and output is None  # TriG / N-Quads straight into the store
     result = BuildResult()
     with stream.pool(jobs) as pool:
         target = store if isinstance(store, OxigraphStore) or store is None else OxigraphStore(store)
-        writer = SortedGraphFile(output, fmt) if output else None
+        writer = SortedGraphFile(output, fmt, outputs) if output else None
         loader = StoreLoader(target) if target is not None else None
         try:
             for event in stream.events(pool, source_tasks(paths, direct), len(paths), progress):
@@ -612,7 +658,7 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                         continue  # another document of this version is kept, whatever the order
                     result.graphs[event.name] = event.triples
                     if writer is not None:
-                        writer.add(event.name, event.trig if fmt == "trig" else event.nquads)
+                        writer.add(event.name, event.nquads if fmt == "nquads" else event.block)
                     if loader is not None:
                         loader.add(event.name, event.nquads)
             if writer is not None:
@@ -642,8 +688,8 @@ def _catalogue_blocks(names, fmt: str, result: BuildResult) -> dict[str, str | b
     """The catalogue graph of each assessment with several versions among ``names``, as blocks."""
     blocks = {}
     for name, triples in catalogues(names).items():
-        blocks[name] = (graph_block(URIRef(name), triples) if fmt == "trig"
-                        else nquads_block(URIRef(name), triples).encode("utf-8"))
+        block = DATASET_FORMATS[fmt].block(URIRef(name), triples)
+        blocks[name] = block.encode("utf-8") if fmt == "nquads" else block
         result.catalogues.append(name)
     _note_versions(names, result)
     return blocks

@@ -45,6 +45,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.term import Identifier, Node
 
+from ..files import InputFileError, max_size, read_input
 from ..graph.endpoint import EndpointError
 from ..graph.stores import QueryStore, Solutions, StoreError, gc_paused
 from ..resources import resource_dir
@@ -219,9 +220,11 @@ def service_targets(text: str) -> tuple[str, ...]:
 def load_query(path: str | Path) -> NamedQuery:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_input(path, max_size()).decode("utf-8")  # a regular file: never a device or FIFO
+    except UnicodeDecodeError as error:
         raise QueryError(f"{path}: cannot read: {error}") from None
+    except InputFileError as error:
+        raise QueryError(str(error)) from None
     return parse_query(text, path.stem, path)
 
 

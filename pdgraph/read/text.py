@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DecodeError
+from ..files import max_size, read_input, shown_path
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -88,12 +89,19 @@ def shown_place(line: int | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
-    """A decoded document: its name (for messages and provenance), text and encoding."""
+    """A decoded document: its name (the file name, for provenance), text and encoding, and the
+    path as the user gave it (for messages: two files of one batch may share a name)."""
 
     name: str
     text: str
     encoding: str
     locations: tuple[Place, ...] = ()  # per line, where it stands in the source (a PDF's page and line)
+    path: str | None = field(default=None, compare=False)
+
+    @property
+    def shown(self) -> str:
+        """How messages name the document: the path as given, else its name."""
+        return self.path if self.path is not None else self.name
 
     @property
     def lines(self) -> list[str]:
@@ -113,16 +121,17 @@ class SourceText:
         return shown_place(self.line(line))
 
 
-def decode(data: bytes, name: str = "<bytes>") -> SourceText:
-    """Decode document bytes strictly; raise `DecodeError` (name, byte offset) when impossible."""
+def decode(data: bytes, name: str = "<bytes>", path: str | None = None) -> SourceText:
+    """Decode document bytes strictly; raise `DecodeError` (path or name, byte offset) when impossible."""
+    shown = path if path is not None else name
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return SourceText(name, _strict(data, encoding, name), encoding)
+            return SourceText(name, _strict(data, encoding, shown), encoding, path=path)
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        raise DecodeError(name, offset, "NUL byte in a text without a UTF-16 byte-order mark (binary file or BOM-less UTF-16)")
+        raise DecodeError(shown, offset, "NUL byte in a text without a UTF-16 byte-order mark (binary file or BOM-less UTF-16)")
     try:
-        return SourceText(name, _unify(data.decode("utf-8")), "utf-8")
+        return SourceText(name, _unify(data.decode("utf-8")), "utf-8", path=path)
     except UnicodeDecodeError as utf8_error:
         candidates = []
         failures = [(utf8_error.start, "UTF-8")]
@@ -135,23 +144,23 @@ def decode(data: bytes, name: str = "<bytes>") -> SourceText:
             # The encoding that read furthest is the file's: its first bad byte is the place to show.
             offset, encoding_name = max(failures, key=lambda failure: failure[0])
             line = data.count(b"\n", 0, offset) + 1
-            raise DecodeError(name, offset, f"line {line}: invalid {encoding_name} "
+            raise DecodeError(shown, offset, f"line {line}: invalid {encoding_name} "
                               "byte sequence (not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP)") from None
         # Both legacy decoders can succeed on the same bytes; real Japanese text has kana.
         encoding, text = max(candidates, key=lambda c: len(_KANA.findall(c[1])))
-        return SourceText(name, _unify(text), encoding)
+        return SourceText(name, _unify(text), encoding, path=path)
 
 
 def read_document(path: str | Path) -> SourceText:
-    """Read and decode one document file (see `decode`)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DecodeError(str(path), 0, f"cannot read file: {error.strerror or error}") from None
+    """Read and decode one document file (see `decode`).
+
+    Only a regular file no larger than the size limit is read (`pdgraph.files.read_input`);
+    messages name the path as given, the provenance its file name (`SourceText`)."""
+    data = read_input(path, max_size())  # an InputFileError names the path as given
+    shown, name = shown_path(path), shown_path(Path(path).name)
     if is_pdf(data):
-        return read_pdf_source(data, path.name)
-    return decode(data, path.name)
+        return read_pdf_source(data, name, shown)
+    return decode(data, name, shown)
 
 
 def is_pdf(data: bytes) -> bool:
@@ -159,13 +168,13 @@ def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def read_pdf_source(data: bytes, name: str) -> SourceText:
+def read_pdf_source(data: bytes, name: str, path: str | None = None) -> SourceText:
     """A PDF's form rows as text, each line with its page and line (`pdgraph.read.pdf`)."""
     from .pdf import read_pdf_bytes  # PDFium is loaded only when a PDF is read
 
-    result = read_pdf_bytes(data, name)
+    result = read_pdf_bytes(data, path if path is not None else name)
     locations = tuple(Place(line.line, page=line.page) for line in result.lines)
-    return SourceText(name, result.text, "pdf", locations)
+    return SourceText(name, result.text, "pdf", locations, path=path)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
