@@ -43,8 +43,13 @@ __all__ = ["Assessment", "Ingested", "Report", "Solutions", "MapOptions", "Table
 Source = Ingested | QueryStore  # what the questions are asked of: an ingested batch or a store
 
 
-def _store(source: Source) -> QueryStore:
-    return RdflibStore(source.dataset) if isinstance(source, Ingested) else source
+def _store(source: Source, all_versions: bool = False) -> QueryStore:
+    """The store to ask: an ingested batch's dataset, or the store given; the current version of
+    each assessment only, unless ``all_versions``."""
+    store = RdflibStore(source.dataset) if isinstance(source, Ingested) else source
+    if not all_versions and hasattr(store, "current_versions_only"):
+        store.current_versions_only()
+    return store
 
 
 def read_assessment(path: str | Path) -> Assessment:
@@ -89,11 +94,12 @@ def trig(result: Ingested) -> str:
     return _trig(result.dataset)
 
 
-def run_query(name: str, source: Source, **params: str) -> Solutions:
+def run_query(name: str, source: Source, *, all_versions: bool = False, **params: str) -> Solutions:
     """Run a catalogue question (``queries/*.rq``, by name or path) with its parameters bound as
     RDF terms; ``.variables`` and ``.rows`` (rdflib terms), ``.records()`` as dicts. ``source`` is
-    an ingested batch or a store (`pdgraph.graph.stores`)."""
-    return _run_query(find_query(name), _store(source), params)
+    an ingested batch or a store (`pdgraph.graph.stores`). It answers on the current version of
+    each assessment, or on every version with ``all_versions=True``."""
+    return _run_query(find_query(name), _store(source, all_versions), params)
 
 
 def table(name: str, source: Source, **params: str) -> Table:

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("form",),
     ("extract",),
     ("graph",),
-    ("conformance", "query", "map"),
+    ("conformance", "query", "map", "diff"),
     ("outputs",),  # documents for people: tables, the ROPA, the corpus report
     ("cli",),
     ("api",),  # the public API

@@ -58,3 +58,10 @@ def test_bench_corpus_runs_every_command_through_the_cli(tmp_path):
     assert "per-document cost 8 vs 4" in out and "ingest + validate 8" in out, out
     report = json.loads((tmp_path / "report-8.json").read_text(encoding="utf-8"))
     assert len(report["results"]) == 8
+
+
+def test_bench_versions_runs_and_the_current_answers_equal_the_answers_without_history():
+    out = run("bench_versions.py", "--n", "4", "--revised", "2", "--repeat", "1")
+    assert "4 assessments, 2 with a second version" in out and "2 older versions hidden" in out
+    rows = [line for line in out.splitlines() if line.endswith((" yes", " NO"))]
+    assert rows and all(line.endswith(" yes") for line in rows), out

@@ -128,28 +128,33 @@ def test_a_bad_document_does_not_stop_the_workers(tmp_path, docs):
     assert "2 assessment graph(s)" in result.output and out.exists()
 
 
-def test_the_later_of_two_documents_of_one_assessment_wins(tmp_path, docs):
+def test_two_documents_of_one_assessment_are_two_versions(tmp_path, docs):
+    """Issue 14: a revised text of an assessment is kept beside the first (the later no longer wins)."""
     nerima = Path(docs[3])
     edited = tmp_path / "nerima-edited.txt"
     edited.write_text(nerima.read_text(encoding="utf-8").replace("税務課", "税務部課税課", 1), encoding="utf-8")
     out = tmp_path / "g.trig"
     assert invoke("build", nerima, edited, "-o", out, "-q").exit_code == 0
-    assert out.read_text(encoding="utf-8") == trig(ingest([edited]).dataset)
+    expected = trig(ingest([nerima, edited]).dataset)  # both versions and their catalogue graph
+    assert out.read_text(encoding="utf-8") == expected
+    assert invoke("build", edited, nerima, "-o", out, "-q").exit_code == 0
+    assert out.read_text(encoding="utf-8") == expected
+    assert "税務部課税課" in expected and "\"税務課\"" in expected and "/versions>" in expected
 
 
 # --------------------------------------------------------------------------- the store
 
-def test_the_later_of_two_documents_wins_in_the_store_too(tmp_path, docs):
+def test_two_documents_of_one_assessment_are_two_versions_in_the_store_too(tmp_path, docs):
     nerima = Path(docs[3])
     edited = tmp_path / "nerima-edited.txt"
     edited.write_text(nerima.read_text(encoding="utf-8").replace("税務課", "税務部課税課", 1), encoding="utf-8")
     directory = tmp_path / "s"
     result = build_corpus([str(nerima), docs[0], str(edited)], store=directory, jobs=2)
-    assert not result.problems and len(result.graphs) == 2
-    expected = assessment_graphs(ingest([edited]).dataset)[0]
+    assert not result.problems and len(result.graphs) == 3
     stored = OxigraphStore(directory, read_only=True)
-    assert len(stored.graph_names()) == 2
-    assert set(parse_ntriples(stored.graph_ntriples(str(expected.identifier)))) == set(expected)
+    assert len(stored.graph_names()) == 4  # three version graphs and the catalogue of 練馬区長's two
+    for expected in assessment_graphs(ingest([nerima, edited]).dataset):
+        assert set(parse_ntriples(stored.graph_ntriples(str(expected.identifier)))) == set(expected)
 
 
 @pytest.mark.parametrize("chunk_bytes", [1, 10 ** 9])  # every graph its own chunk; all in one
@@ -167,27 +172,28 @@ def test_store_loader_keeps_the_order_of_graphs(tmp_path, docs, chunk_bytes):
         assert isinstance(outcome, Outcome)
         loader.add(outcome.name, outcome.nquads)
     kept, problems = loader.finish()
-    assert kept == {} and problems == [] and loader.loaded == (5 if chunk_bytes == 1 else 3)  # replaced: skipped
+    # edited twice: the same graph, replaced (skipped inside one chunk); nerima is another version of it
+    assert kept == {} and problems == [] and loader.loaded == (5 if chunk_bytes == 1 else 4)
     expected = assessment_graphs(ingest([edited]).dataset)[0]
-    assert len(store.graph_names()) == 3
+    assert len(store.graph_names()) == 4
     assert set(parse_ntriples(store.graph_ntriples(str(expected.identifier)))) == set(expected)
 
 
-def test_store_reingest_replaces_the_graph(tmp_path, docs):
+def test_store_reingest_is_idempotent_and_a_revision_is_added(tmp_path, docs):
     directory = tmp_path / "s"
     nerima = Path(docs[3])
     assert invoke("build", *docs, "--store", directory, "-q").exit_code == 0
+    again = invoke("build", nerima, "--store", directory, "-q")  # the same document: its graph replaces itself
+    assert again.exit_code == 0 and "(4 graph(s) in all)" in again.output
     edited = tmp_path / nerima.name
     edited.write_text(nerima.read_text(encoding="utf-8").replace("税務課", "税務部課税課", 1), encoding="utf-8")
     result = invoke("build", edited, "--store", directory, "-q")
-    assert result.exit_code == 0 and "(4 graph(s) in all)" in result.output
-    expected = assessment_graphs(ingest([edited]).dataset)[0]
+    # issue 14: another text of the assessment is another version, kept beside the first, with a catalogue
+    assert result.exit_code == 0 and "(6 graph(s) in all)" in result.output and "of 2" in result.output
     stored = OxigraphStore(directory, read_only=True)
-    assert len(stored.graph_names()) == 4
-    triples = set(parse_ntriples(stored.graph_ntriples(str(expected.identifier))))
-    assert triples == set(expected)
-    before = set(assessment_graphs(ingest([nerima]).dataset)[0])
-    assert before - triples and not (before - triples) & triples  # the old triples are gone
+    assert len(stored.graph_names()) == 6
+    for expected in assessment_graphs(ingest([nerima, edited]).dataset):
+        assert set(parse_ntriples(stored.graph_ntriples(str(expected.identifier)))) == set(expected)
 
 
 def test_store_answers_equal_document_answers(tmp_path, docs, store):

@@ -270,3 +270,42 @@ def test_aggregated_map_expands_and_collapses_a_body(open_map):
     opened.page.mouse.dblclick(**node_point(opened, first))
     assert drawn_counts(opened) == (len(bodies), links)
     opened.check_clean()
+
+
+# -- a map diff (issue 14): two versions, added / removed / changed flows styled apart
+
+
+def test_map_diff_styles_changed_flows_and_explains_them(open_map, tmp_path):
+    from pdgraph.map import DIFF_STYLES, build_map, diff_maps
+    from test_diff import ADDED_CONTRACTOR, versions
+
+    old, new = versions(tmp_path)
+    fmap = diff_maps(build_map(ingest([old]).dataset), build_map(ingest([new]).dataset), ("old.txt", "new.txt"))
+    opened = open_map(fmap, "map_diff")
+    drawn = opened.eval("""() => pdgraph.edges.get().map(e => {
+        const r = pdgraph.data.edges.find(x => x.id === e.id);
+        const names = Object.fromEntries(pdgraph.data.nodes.map(n => [n.id, n.name || n.label]));
+        return [r.diff || "", names[r.to], e.color.color, e.dashes, e.width]; })""")
+    changed = sorted(tuple(map(str, row[:2])) for row in drawn if row[0])
+    assert changed == [("added", ADDED_CONTRACTOR), ("changed", "社会福祉協議会"), ("removed", "日本私立学校振興・共済事業団")]
+    for change, _, color, dashes, width in (row for row in drawn if row[0]):
+        look = DIFF_STYLES[change]
+        assert (color, dashes or [], width) == (look.color, list(look.dashes), look.width)
+    diff_colors = {s.color for s in DIFF_STYLES.values()}
+    assert all(row[2] not in diff_colors for row in drawn if not row[0])  # unchanged flows keep their colours
+    added_node = opened.eval("""(name) => { const n = pdgraph.data.nodes.find(n => n.label === name);
+        const d = pdgraph.nodes.get(n.id); return [n.diff, d.color.border, d.borderWidth]; }""", ADDED_CONTRACTOR)
+    assert added_node == ["added", DIFF_STYLES["added"].color, 3]
+    legend = opened.eval("""() => Array.from(document.querySelectorAll('#legend-list .legend-diff')).map(row =>
+        [row.dataset.change, getComputedStyle(row.querySelector('.sw-line')).borderTopColor,
+         getComputedStyle(row.querySelector('.sw-line')).borderTopStyle, row.textContent])""")
+    assert [row[0] for row in legend] == ["added", "removed", "changed"]
+    assert [row[2] for row in legend] == ["solid", "dashed", "dashed"]
+    assert legend[0][1] == "rgb(34, 136, 51)" and legend[1][1] == "rgb(238, 102, 119)"
+    assert [row[3][-2:] for row in legend] == ["1件", "1件", "1件"]
+    assert "変更点: old.txt → new.txt" in opened.page.inner_text("#legend-list")
+    text = hover_tooltip(opened, edge_point(opened, next(r for r in opened.eval(
+        "pdgraph.data.edges") if r.get("diff") == "removed")["id"]))
+    assert "削除 (古い版だけにある)" in text and "番号法 別表第二 33の項" in text and "old.txt:190" in text
+    screenshot(opened, "map_diff")
+    opened.check_clean()

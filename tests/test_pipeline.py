@@ -115,21 +115,24 @@ def test_trig_is_byte_identical_across_processes(tmp_path):
     assert outputs[0].count(b"/id/graph/") == 4
 
 
-def test_reingest_replaces_instead_of_duplicating(tmp_path, seed_paths):
+def test_reingest_is_idempotent_and_a_revision_adds_a_version(tmp_path, seed_paths):
     result = ingest(seed_paths)
     size = len(result.dataset)
     graphs = [g.identifier for g in assessment_graphs(result.dataset)]
     ingest(seed_paths, dataset=result.dataset)
     assert len(result.dataset) == size
     assert [g.identifier for g in assessment_graphs(result.dataset)] == graphs
-    # A revised version of the same assessment (same 評価実施機関 and 評価書番号) replaces the old graph.
+    # A revised text of the same assessment (same 評価実施機関 and 評価書番号) is another version: both
+    # are kept (issue 14), and a catalogue graph lists them.
     text = seed_paths[0].read_text(encoding="utf-8").replace("住民票への記載", "住民票への記載(改訂)")
     revised = tmp_path / seed_paths[0].name
     revised.write_text(text, encoding="utf-8")
     ingest([revised], dataset=result.dataset)
-    assert [g.identifier for g in assessment_graphs(result.dataset)] == graphs
+    after = [g.identifier for g in assessment_graphs(result.dataset)]
+    assert len(after) == len(graphs) + 1 and set(graphs) < set(after)
     assert "住民票への記載(改訂)" in trig(result.dataset)
-    assert "住民票への記載\"" not in trig(result.dataset)
+    assert "住民票への記載\"" in trig(result.dataset)
+    assert any(str(g.identifier).endswith("/versions") for g in result.dataset.graphs())
 
 
 def test_every_flow_system_file_and_statement_has_provenance(seed_ingested):

@@ -19,6 +19,7 @@ from ..errors import PdgraphError
 from ..files import DEFAULT_MAX_SIZE, MAX_SIZE_ENV, parse_size, set_max_size, shown_path
 from .build import build
 from .export import export
+from .diff import diff
 from .facts import facts
 from .map import map_command
 from .query import analyze, query
@@ -69,5 +70,5 @@ def main(debug: bool, max_size: int | None) -> None:
     set_max_size(max_size)
 
 
-for _command in (build, facts, map_command, query, analyze, validate, run, serve, export, report):
+for _command in (build, diff, facts, map_command, query, analyze, validate, run, serve, export, report):
     main.add_command(_command)

@@ -10,17 +10,19 @@ from ..errors import PdgraphError
 from ..files import OutputFiles, shown_path
 from ..graph.serialize import DATASET_FORMATS
 from ..graph.stream import build_corpus
+from ..graph.versions import parse_version
 from .common import (SOURCES_HELP, ProgressBar, input_files, jobs_option, quiet_option, report_problems,
                      sources_or_exit)
 
 
-@click.command("build", help=f"""Build the knowledge graph (one named graph per assessment) from documents.
+@click.command("build", help=f"""Build the knowledge graph (a named graph per version of an assessment) from documents.
 
 Writes a file in the RDF format its name ends with (-o graph.trig: TriG, .nq: N-Quads, .ttl: Turtle
 of the union with each triple's graph recorded, .jsonld: JSON-LD with its context inline; --format
 overrides the suffix, any other suffix is refused) and/or adds the graphs to a persistent Oxigraph
-store (--store DIR, created if need be), where an assessment read again
-replaces its graph. Documents are read in worker processes; the output is the same for any
+store (--store DIR, created if need be), where a document read again replaces its graph and
+another version of an assessment is added beside the others (the summary says which version each
+document is). Documents are read in worker processes; the output is the same for any
 number of workers. {SOURCES_HELP}""")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -55,9 +57,27 @@ def build(sources: tuple[str, ...], output: str | None, fmt: str | None, store_d
     targets = " and ".join(t for t in (output, f"store {store_dir} ({result.store_graphs} graph(s) in all)"
                                        if store_dir else None) if t)
     click.echo(f"{len(result.graphs)} assessment graph(s), {result.triples} triples -> {targets}")
-    for key, summary in result.summaries.items():
+    for key, summary in sorted(result.summaries.items()):  # sorted: the same for any order of the inputs
         almost_nothing = f" — only {summary.parts} part(s) of the form recognised" if summary.parts < 2 else ""
         click.echo(f"  {shown_path(key)}: {summary.organization or '?'} {summary.kind or ''} "
                    f"No.{summary.number or '?'}: {summary.files} file(s), {summary.flows} 提供/移転 entr(ies)"
-                   f"{almost_nothing}")
+                   f"{_version_note(result, key, summary)}{almost_nothing}")
     sys.exit(report_problems(result))
+
+
+def _version_note(result, key: str, summary) -> str:
+    """``, version 2021-04-01 (2 of 2, current)`` when the assessment has several versions; says
+    when another document of the same version was kept instead."""
+    name = result.sources.get(key, "")
+    version = parse_version(name)
+    if version is None:
+        return ""
+    note = ""
+    keys = result.versions.get(version.aid, [version.key])
+    if len(keys) > 1:
+        position = keys.index(version.key) + 1
+        note = f", version {version.key} ({position} of {len(keys)}{', current' if position == len(keys) else ''})"
+    kept = result.same_version.source_of(name)
+    if kept is not None and kept != key:
+        note += f" — the same version as {shown_path(kept)}, which is kept"
+    return note

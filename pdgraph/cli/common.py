@@ -13,6 +13,7 @@ from typing import TextIO
 import click
 
 from ..errors import PdgraphError
+from ..graph.versions import parse_version
 from ..files import OutputFiles
 from ..graph.ingest import Ingested, ingest
 from ..graph.sources import expand_sources
@@ -188,26 +189,47 @@ def write_facts(result: Ingested, out: Path, outputs: OutputFiles | None = None)
 
 
 class FactsWriter:
-    """Facts files named after their document (``<stem>.json``; ``<stem>-<graph id>.json`` on a clash),
-    each written whole or not at all, never over an input (`OutputFiles`)."""
+    """Facts files named after their document: ``<stem>.json``; when graphs of several documents
+    share a stem (two versions of one assessment, ``v1/x.txt`` and ``v2/x.txt``), every one of them
+    is ``<stem>-<version>.json`` (``<stem>-<assessment id>-<version>.json`` if they are of several
+    assessments), whatever the order in which they come. A graph written again replaces its file.
+    Each is written whole or not at all, never over an input (`OutputFiles`)."""
 
     def __init__(self, out: Path, outputs: OutputFiles | None = None):
         self.outputs = outputs if outputs is not None else OutputFiles()
         self.out = self.outputs.directory(out)
-        self.written: dict[str, Path] = {}
+        self.written: dict[str, Path] = {}  # graph name -> file
+        self.stems: dict[str, set[str]] = {}  # stem -> graph names
 
     def write(self, name: str, data: dict | str, source: str | None = None) -> Path:
         """Write one facts file; ``data`` is the facts or their JSON text (then give ``source``)."""
         text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         source = source if isinstance(data, str) else data["source"]
         stem = Path(source).stem if source else name.rsplit("/", 1)[-1]
-        if stem in self.written:  # two graphs from documents with the same file name
-            stem = f"{stem}-{name.rsplit('/', 1)[-1]}"
-        self.written[stem] = self.outputs.write_text(self.out / f"{stem}.json", text)
-        return self.written[stem]
+        if name in self.written:  # the same graph again (another document of one version)
+            self.written.pop(name).unlink(missing_ok=True)
+            for names in self.stems.values():
+                names.discard(name)
+        group = self.stems.setdefault(stem, set())
+        group.add(name)
+        targets = self._targets(stem, group)
+        for other in sorted(group - {name}):  # a new clash renames the files already written
+            if other in self.written and self.written[other] != targets[other]:
+                self.written[other] = self.written[other].rename(targets[other])
+        self.written[name] = self.outputs.write_text(targets[name], text)
+        return self.written[name]
+
+    def _targets(self, stem: str, names: set[str]) -> dict[str, Path]:
+        if len(names) == 1:
+            return {n: self.out / f"{stem}.json" for n in names}
+        versions = {n: parse_version(n) for n in names}
+        one_assessment = len({v.aid if v else n for n, v in versions.items()}) == 1
+        suffix = {n: (v.key if one_assessment else f"{v.aid}-{v.key}") if v else n.rsplit("/", 1)[-1]
+                  for n, v in versions.items()}
+        return {n: self.out / f"{stem}-{suffix[n]}.json" for n in names}
 
     def paths(self) -> list[Path]:
-        return list(self.written.values())
+        return sorted(self.written.values())
 
 
 def ingest_sources(sources: tuple[str, ...] | list[str], quiet: bool = False) -> Ingested:

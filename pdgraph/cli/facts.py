@@ -13,6 +13,7 @@ from ..files import OutputFiles
 from ..graph.facts import facts_json
 from ..graph.ingest import Problem
 from ..graph.stream import GraphStream, Outcome, each_graph
+from ..graph.versions import SameVersion
 
 
 def _facts_step(data):
@@ -20,6 +21,9 @@ def _facts_step(data):
 
 
 @click.command("facts", help=f"""Write the facts JSON of each document, read back out of its graph.
+
+Every version of an assessment gets its own file (<stem>-<version>.json when versions share a
+file name).
 
 Documents are read in worker processes; with --store DIR the facts of every assessment in the
 store are written without reading any document. {SOURCES_HELP}""")
@@ -34,6 +38,7 @@ def facts(sources: tuple[str, ...], output_dir: str, store_dir: str | None, jobs
     if bool(sources) == bool(store_dir):
         raise click.UsageError("give SOURCES or --store DIR (not both: load documents with pdgraph build --store)")
     problems: list[Problem] = []
+    same_version = SameVersion()
     paths = sources_or_exit(sources, problems) if sources else None
     bar = ProgressBar(quiet)
     try:
@@ -42,6 +47,9 @@ def facts(sources: tuple[str, ...], output_dir: str, store_dir: str | None, jobs
             if isinstance(event, Problem):
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
+                digest = event.summary.text_sha256 if event.summary is not None else None
+                if not same_version.keep(event.name, event.source, digest):
+                    continue  # another document of this version is kept, whatever the order
                 source, text = event.extra
                 writer.write(event.name, text, source)
     except PdgraphError as error:

@@ -61,9 +61,26 @@ def endpoint_options(command):
     return click.option("--endpoint", "endpoints", metavar="URL", multiple=True, help=ENDPOINT_HELP)(command)
 
 
+ALL_VERSIONS_HELP = ("Answer on every version of each assessment (the history); by default only the current "
+                     "(newest) version of each answers. A SPARQL endpoint always answers on all its graphs.")
+
+
+def all_versions_option(command):
+    return click.option("--all-versions", is_flag=True, help=ALL_VERSIONS_HELP)(command)
+
+
 def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str, ...], float] | None = None,
-          jobs: int | None = None, quiet: bool = False
+          jobs: int | None = None, quiet: bool = False, all_versions: bool = False
           ) -> tuple[RdflibStore | OxigraphStore | EndpointStore | FederatedStore, int]:
+    store, problems = _open_store(store_text, sources, endpoints, jobs, quiet)
+    if not all_versions and isinstance(store, (RdflibStore, OxigraphStore)):
+        store.current_versions_only()
+    return store, problems
+
+
+def _open_store(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str, ...], float] | None = None,
+                jobs: int | None = None, quiet: bool = False
+                ) -> tuple[RdflibStore | OxigraphStore | EndpointStore | FederatedStore, int]:
     """Open the store and load the sources (or reach the SPARQL endpoints: no loading, no request
     yet); returns the store and the number of bad sources.
 
@@ -126,11 +143,12 @@ def _open(store_text: str, sources: tuple[str, ...], endpoints: tuple[tuple[str,
 @click.option("--help-query", is_flag=True, help="Show the query's header: title, questions, parameters.")
 @click.option("--allow-network", is_flag=True,
               help="Let the query's SERVICE clauses fetch from the endpoints they name (refused otherwise).")
+@all_versions_option
 @jobs_option
 @quiet_option
 def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], fmt: str | None,
           output: str | None, store_text: str, endpoints: tuple[str, ...], timeout: float, list_queries: bool,
-          help_query: bool, allow_network: bool, jobs: int | None, quiet: bool) -> None:
+          help_query: bool, allow_network: bool, all_versions: bool, jobs: int | None, quiet: bool) -> None:
     """Run a catalogue query (or a FILE.rq) over documents or RDF files, a store directory, or a SPARQL endpoint.
 
     Parameters are bound as RDF terms, never pasted into the query text. SOURCES may also be
@@ -159,21 +177,23 @@ def query(name: str | None, sources: tuple[str, ...], params: tuple[str, ...], f
     if len(endpoints) > 1 and named.federation:
         click.echo(f"warning: query {named.name}: {named.federation}", err=True)
     text, rows, problems = _answer(named, values, fmt, store_text, sources, (endpoints, timeout),
-                                   allow_network or bool(endpoints), jobs, quiet)  # --endpoint is asking for the network
+                                   allow_network or bool(endpoints), jobs, quiet,  # --endpoint is asking for the network
+                                   all_versions)
     emit(text, output, f"{rows} row{'s' if rows != 1 else ''}")
     sys.exit(2 if problems else 0)
 
 
 def _answer(named, values: dict[str, str], fmt: str, store_text: str, sources: tuple[str, ...],
             endpoints: tuple[tuple[str, ...], float] | None = None,
-            allow_network: bool = False, jobs: int | None = None, quiet: bool = False) -> tuple[str | bytes, int, int]:
+            allow_network: bool = False, jobs: int | None = None, quiet: bool = False,
+            all_versions: bool = False) -> tuple[str | bytes, int, int]:
     """Load, run and format in one frame, so an on-disk store is closed before the command exits;
     returns the formatted answer, its number of rows and the number of bad sources."""
     try:
         check_network(named, allow_network)  # before any loading
     except PdgraphError as error:
         raise BadInput(str(error)) from None
-    store, problems = _open(store_text, sources, endpoints, jobs, quiet)
+    store, problems = _open(store_text, sources, endpoints, jobs, quiet, all_versions)
     try:
         solutions: Solutions = run_query(named, store, values, allow_network=allow_network)
     except PdgraphError as error:
@@ -215,17 +235,19 @@ def _analysis_tables(result) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
 @click.option("--store", "store_text", default="rdflib", show_default=True, help=STORE_HELP)
 @endpoint_options
+@all_versions_option
 @jobs_option
 @quiet_option
 def analyze(sources: tuple[str, ...], starts: tuple[str, ...], top: int, fmt: str | None, output: str | None,
-            store_text: str, endpoints: tuple[str, ...], timeout: float, jobs: int | None, quiet: bool) -> None:
+            store_text: str, endpoints: tuple[str, ...], timeout: float, all_versions: bool, jobs: int | None,
+            quiet: bool) -> None:
     """Network analysis (networkx): hubs, vendor concentration, reachability from a body."""
     from ..query.analysis import analyse
 
     fmt = output_format(fmt, output)
 
     def report() -> tuple[str | bytes, int]:  # one frame: an on-disk store is closed before exit
-        store, problems = _open(store_text, sources, (endpoints, timeout), jobs, quiet)
+        store, problems = _open(store_text, sources, (endpoints, timeout), jobs, quiet, all_versions)
         try:
             result = analyse(store, starts, top)
         except PdgraphError as error:  # an endpoint that fails

@@ -5,6 +5,7 @@ import sys
 import time
 
 import click
+from rdflib import URIRef
 
 from .common import (SOURCES_HELP, FactsWriter, ProgressBar, input_files, jobs_option, quiet_option,
                      report_problems, sources_or_exit)
@@ -40,6 +41,7 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
     from ..conformance import validate_one
     from ..graph.facts import facts_json
     from ..graph.stream import GraphStream, Outcome, SortedGraphFile, Spill, each_graph
+    from ..graph.versions import SameVersion, catalogues, current_graphs
     from ..graph.triples import parse_ntriples
     from ..map import read_map_triples, render_html
 
@@ -62,6 +64,7 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
     spill = Spill(out)
     results: dict[str, object] = {}
     sizes: dict[str, int] = {}
+    same_version = SameVersion()
     started = time.perf_counter()
     try:
         facts = FactsWriter(out / "facts", outputs)
@@ -71,6 +74,9 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
             if isinstance(event, Problem):
                 problems.append(event)
             elif isinstance(event, Outcome) and event.extra is not None:
+                digest = event.summary.text_sha256 if event.summary is not None else None
+                if not same_version.keep(event.name, event.source, digest):
+                    continue  # the same graph from another source is kept, whatever the order
                 (source, text), result = event.extra
                 result.source = shown_path(event.source)  # reports name the input as given
                 graph_file.add(event.name, event.block)
@@ -79,6 +85,8 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
                     spill.add(event.name, event.ntriples)
                 sizes[event.name] = event.triples
                 results[event.name] = result
+        for name, triples in catalogues(results).items():  # the versions of each assessment with several
+            graph_file.add(name, DATASET_FORMATS[graph_format].block(URIRef(name), triples))
         graph_file.close(bar)
         report = Report([results[name] for name in sorted(results)], engine, problems=list(problems),
                         seconds=time.perf_counter() - started)
@@ -86,7 +94,9 @@ def run(sources: tuple[str, ...], output_dir: str, graph_format: str, map_limit:
         outputs.write_text(out / "validation.txt", render_report(report, "text"))
         drawn = None
         if len(results) <= map_limit:
-            drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()))
+            current = set(current_graphs(spill.names()))  # the map draws the current version of each
+            drawn = read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()
+                                      if name in current))
             outputs.write_text(out / "map.html", render_html(drawn))
     except PdgraphError as error:
         bar.end()

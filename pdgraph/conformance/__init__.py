@@ -48,6 +48,7 @@ from ..files import shown_path
 from ..graph.ingest import Problem, assessment_graphs
 from ..graph.stores import StoreError
 from ..graph.stream import Finished, GraphData, GraphStream, Outcome, Progress, each_graph
+from ..graph.versions import SameVersion, versions_by_assessment
 from .engines import (DEFAULT_ENGINE, ENGINES, EngineError, PyrudofEngine, PyshaclEngine, RawResult,
                                  available_engines, cached_engine, can_fork, default_engine, engine_class,
                                  graph_triples, graph_turtle, make_engine, results_from_report)
@@ -333,7 +334,9 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
     Each document is read, mapped and validated in a worker (`pdgraph.graph.stream`): no dataset
     holds the batch, so memory stays flat at any size. A source that cannot be read, or an RDF
     file that holds no assessment, is a `Problem` of the report (it never stops the others); when
-    two sources hold the same assessment, the later one is validated and a note says so.
+    two sources hold the same graph (the same text twice), one is validated, the same whatever the
+order (`pdgraph.graph.versions.SameVersion`); every version of an assessment is validated, and a
+note names the versions of one assessment.
     ``progress(phase, done, total)`` is called after each source.
     """
     paths = [str(p) for p in paths]
@@ -343,7 +346,7 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
     started = time.perf_counter()
     problems, notes = [], []
     results: dict[str, AssessmentResult] = {}
-    origin: dict[str, str] = {}
+    same_version = SameVersion()  # two documents of one version: one kept, whatever the order
     seen: dict[str, int] = {}  # source -> graphs holding an assessment
     failed: set[str] = set()
     for event in each_graph(stream, paths, None, _stream_jobs(name, jobs), progress, "validating"):
@@ -358,12 +361,19 @@ def validate_paths(paths: Iterable[str | Path], shapes: Shapes | None = None, en
             seen.pop(event.source, None)
         elif event.extra is not None:
             seen[event.source] = seen.get(event.source, 0) + 1
-            if event.name in origin:
-                notes.append(shown_path(f"{origin[event.name]} and {event.source} are the same assessment "
-                                        f"(評価実施機関 + 評価書番号): only {event.source} was validated"))
-            origin[event.name] = event.source
-            event.extra.source = shown_path(event.source)  # printable: a name that is not UTF-8 as \xNN
-            results[event.name] = event.extra
+            digest = event.summary.text_sha256 if event.summary is not None else None
+            if same_version.keep(event.name, event.source, digest):
+                event.extra.source = shown_path(event.source)  # printable: a name that is not UTF-8 as \xNN
+                results[event.name] = event.extra
+    for graph, others in sorted(same_version.set_aside.items()):
+        kept = same_version.source_of(graph)
+        notes.append(shown_path(f"{', '.join(sorted(others))} and {kept} hold the same version of one assessment "
+                                f"(the same text): only {kept} was validated"))
+    for versions in versions_by_assessment(results).values():
+        if len(versions) > 1:
+            documents = ", ".join(results[v.name].document or v.name for v in versions)
+            notes.append(shown_path(f"{documents} are {len(versions)} versions of the same assessment "
+                                    f"(評価実施機関 + 評価書番号), oldest first: each is validated"))
     ordered = sorted(results.values(), key=lambda r: (r.document or "", r.graph))
     return Report(ordered, name, problems, time.perf_counter() - started, notes)
 

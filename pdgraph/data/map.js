@@ -81,7 +81,17 @@
     }
     if (record.kind === "body") { item.font = { color: style.font_color, size: 17 }; item.borderWidth = 2; }
     if (position) { item.x = position.x; item.y = position.y; }
+    if (record.diff && data.diff) { diffNode(item, data.diff.styles[record.diff]); }
     return item;
+  }
+
+  // A map diff: a node of one version only keeps its fill and gets the change's border.
+  function diffNode(item, look) {
+    item.color.border = look.color;
+    item.color.highlight.border = look.color;
+    item.color.hover.border = look.color;
+    item.borderWidth = 3;
+    item.shapeProperties = { borderDashes: look.dashes.length ? look.dashes : false };
   }
 
   function summaryNode(summary) {
@@ -103,6 +113,12 @@
                  width: record.warn ? 2.6 : (category.arrows ? 1.5 : 1),
                  title: infoBox(record.info, record.warn, TOOLTIP_CLIP) };
     if (record.warn) { item.font = { color: data.warningColor }; }
+    if (record.diff && data.diff) {
+      var look = data.diff.styles[record.diff];
+      item.color = { color: look.color, highlight: look.color, hover: look.color, opacity: 1 };
+      item.dashes = look.dashes.length ? look.dashes : false;
+      item.width = look.width;
+    }
     if (record.curve) {
       item.smooth = { enabled: true, type: record.curve % 2 ? "curvedCW" : "curvedCCW",
                       roundness: 0.07 * Math.ceil(record.curve / 2) };
@@ -355,6 +371,22 @@
     warnRow.appendChild(warnLine);
     warnRow.appendChild(el("span", null, "法令上の根拠の記載がない提供・移転 (赤の破線)"));
     list.appendChild(warnRow);
+    if (data.diff) { buildDiffLegend(list); }
+  }
+
+  function buildDiffLegend(list) {
+    list.appendChild(el("div", "legend-sub", "変更点: " + data.diff.old + " → " + data.diff.new));
+    Object.keys(data.diff.styles).forEach(function (change) {
+      var look = data.diff.styles[change];
+      var row = el("div", "legend-row legend-diff");
+      row.setAttribute("data-change", change);
+      var line = el("span", "sw sw-line" + (look.dashes.length ? " dashed" : ""));
+      line.style.borderTopColor = look.color;
+      row.appendChild(line);
+      row.appendChild(el("span", null, look.title + " " + data.diff.counts[change] + "件"));
+      list.appendChild(row);
+    });
+    list.appendChild(el("div", "legend-sub", "片方の版だけにあるノードは枠の色で示します (破線: 古い版だけ)。"));
   }
 
   // -- details panel (click) and search

@@ -19,7 +19,9 @@ from ..errors import PdgraphError, RdfInputError
 from ..files import check_input, shown_path
 from .rdf_guard import check_jsonld, check_xml_prolog
 from ..extract.machine import extract
+from .iris import graph_iri
 from .mapping import add_assessment, bind_prefixes, new_dataset
+from .versions import catalogues, pick_same_version
 from .vocab import PDG
 from ..read.text import read_document
 from ..extract.records import Assessment
@@ -105,6 +107,19 @@ def load_rdf(dataset: Dataset, path: str | Path) -> list[URIRef]:
     return sorted(g.identifier for g in dataset.graphs() if g.identifier not in before and len(g))
 
 
+def _add_version(result: Ingested, key: str, assessment: Assessment, kept: dict) -> None:
+    """Map a document into its version graph. Two documents of one version (the same 公表日) are
+    one graph: the one with the smaller text digest is kept, whatever the order of the inputs."""
+    name = graph_iri(assessment)
+    result.assessments[key] = assessment
+    result.graphs[key] = [name]
+    candidate = (assessment.text_sha256, key)
+    if name in kept and pick_same_version(kept[name], candidate) == kept[name]:
+        return
+    kept[name] = candidate
+    add_assessment(result.dataset, assessment)
+
+
 def split_recorded_graphs(dataset: Dataset, graph: Graph) -> None:
     """Put the triples of a graph read from a triple format back into the named graphs recorded for
     them (``[] rdf:subject s ; rdf:predicate p ; rdf:object o ; pdg:inGraph g``: the Turtle of the
@@ -125,22 +140,26 @@ def split_recorded_graphs(dataset: Dataset, graph: Graph) -> None:
 
 def ingest(paths: Iterable[str | Path], dataset: Dataset | None = None,
            progress: Callable[[str], None] | None = None) -> Ingested:
-    """Ingest documents and RDF files into one dataset; problems are collected, not raised."""
+    """Ingest documents and RDF files into one dataset; problems are collected, not raised.
+
+    Every version of an assessment is its own graph; at the end each assessment with a version
+    gets its catalogue graph (`pdgraph.graph.versions`).
+    """
     result = Ingested(dataset if dataset is not None else new_dataset())
     bind_prefixes(result.dataset)
+    kept: dict = {}
     for path in paths:
         key = str(path)
         try:
             if is_rdf(path):
                 result.graphs[key] = load_rdf(result.dataset, path)
             else:
-                assessment = assessment_from_path(path)
-                result.assessments[key] = assessment
-                result.graphs[key] = [add_assessment(result.dataset, assessment)]
+                _add_version(result, key, assessment_from_path(path), kept)
         except PdgraphError as error:
             result.problems.append(Problem(key, str(error)))
         if progress is not None:
             progress(key)
+    add_catalogues(result.dataset)
     return result
 
 
@@ -148,15 +167,28 @@ def ingest_sources(sources: Iterable, dataset: Dataset | None = None) -> Ingeste
     """Ingest already-decoded `SourceText` documents (e.g. `pdgraph.extract.synthetic.synthetic_sources`)."""
     result = Ingested(dataset if dataset is not None else new_dataset())
     bind_prefixes(result.dataset)
+    kept: dict = {}
     for source in sources:
         try:
             assessment = extract(source)
         except PdgraphError as error:
             result.problems.append(Problem(source.name, str(error)))
             continue
-        result.assessments[source.name] = assessment
-        result.graphs[source.name] = [add_assessment(result.dataset, assessment)]
+        _add_version(result, source.name, assessment, kept)
+    add_catalogues(result.dataset)
     return result
+
+
+def add_catalogues(dataset: Dataset) -> list[URIRef]:
+    """(Re)write the catalogue graph of every assessment that has a version graph in the dataset."""
+    names = [str(g.identifier) for g in dataset.graphs() if isinstance(g.identifier, URIRef)]
+    written = []
+    for name, triples in catalogues(names).items():
+        graph = dataset.graph(URIRef(name))
+        graph.remove((None, None, None))
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        written.append(URIRef(name))
+    return written
 
 
 def assessment_graphs(dataset: Dataset) -> list[Graph]:

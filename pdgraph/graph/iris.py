@@ -1,6 +1,7 @@
 """The IRIs of the graph, derived from content (never random, no blank nodes).
 
-An assessment is named by its register key (評価実施機関 + 評価書番号, else its text), an
+An assessment is named by its register key (評価実施機関 + 評価書番号, else its text), each of
+its versions (named graphs) by their 公表日 and text, an
 organisation by its canonical name (`canonical_organisation`), a law by its name and a
 provision by law, article / paragraph / item or appended table / row (`provision_iri`), so
 the same body or provision gets the same IRI in every assessment's graph. `digest` is the
@@ -32,8 +33,21 @@ def assessment_id(a: Assessment) -> str:
     return digest(a.text_sha256, length=16)
 
 
+_DATED = re.compile(r"\d{4}-\d{2}(-\d{2})?$")
+
+
+def version_key(a: Assessment) -> str:
+    """Identity of a version of an assessment: its 公表日 (ISO date or year-month) and a short digest
+    of its text (``2020-01-11-1a2b3c4d``), else ``d`` + a digest of its text (see
+    `pdgraph.graph.versions`). The same text is the same version; two texts are never one."""
+    if a.published is not None and a.published.iso and _DATED.match(a.published.iso):
+        return f"{a.published.iso}-{digest(a.text_sha256, length=8)}"
+    return f"d{digest(a.text_sha256)}"
+
+
 def graph_iri(a: Assessment) -> URIRef:
-    return ID[f"graph/{assessment_id(a)}"]
+    """The named graph of one version of an assessment: ``pid:graph/<aid>/version/<key>``."""
+    return ID[f"graph/{assessment_id(a)}/version/{version_key(a)}"]
 
 
 def iri_segment(value: str) -> str:

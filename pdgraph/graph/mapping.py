@@ -515,7 +515,8 @@ def assessment_graph(a: Assessment, identifier: URIRef | None = None) -> Graph:
 
 
 def add_assessment(dataset: Dataset, a: Assessment) -> URIRef:
-    """Put an assessment into the dataset, replacing any earlier graph of the same assessment."""
+    """Put one version of an assessment into the dataset (its own graph: `iris.graph_iri`),
+    replacing an earlier graph of the same version; the other versions stay."""
     name = graph_iri(a)
     if any(True for _ in dataset.graph(name).triples((None, None, None))):
         dataset.remove_graph(dataset.graph(name))

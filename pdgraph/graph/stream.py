@@ -13,9 +13,11 @@ number of documents.
 Determinism: events come back in input order (`WorkerPool`), an output file (any format) is
 written in graph-IRI order from the spill file at the end, and a block depends only on its
 graph's triples, so the output is byte-identical for any number of workers, and identical to
-`serialize.serialize_dataset` of the same graphs. When two sources give the same graph (the same
-assessment: 評価実施機関 + 評価書番号), the later one replaces the earlier one, in files and in
-the store alike.
+`serialize.serialize_dataset` of the same graphs. Every version of an assessment is a graph of its own
+(`pdgraph.graph.versions`); when two sources give the same graph (the same text twice), the batch
+keeps one whatever their order (`versions.SameVersion`), and a graph already in the store is
+replaced. `build_corpus` ends by writing the catalogue graph of every assessment with several
+versions (from all the versions of the file, or of the store).
 
 RDF sources are parsed by Oxigraph into a scratch store (in memory, or in a temporary
 directory when the file is large), and each of their graphs then travels as one item, in its
@@ -44,10 +46,11 @@ from ..extract.records import Assessment
 from .batch import WorkerPool
 from .ingest import RDF_FORMATS, Problem, assessment_from_path, guard_rdf, is_rdf
 from .mapping import assessment_triples
-from .iris import graph_iri
+from .iris import graph_iri, version_key
 from .serialize import DATASET_FORMATS, DatasetFormat, dataset_format, graph_block, nquads_block, write_dataset
 from .stores import OxigraphStore, StoreError
 from .triples import StoreGraph, TripleGraph, ntriples, parse_ntriples
+from .versions import SameVersion, catalogues, versions_by_assessment
 from .vocab import PDG
 
 # progress(phase, done, total): called after each item of a long batch (total 0: unknown).
@@ -69,11 +72,14 @@ class DocumentSummary:
     files: int
     flows: int
     parts: int
+    text_sha256: str = ""  # one graph from two sources: the batch keeps one by this (`versions.SameVersion`)
+    version: str = ""  # the version key (公表日 and a digest of the text, `iris.version_key`)
 
     @classmethod
     def of(cls, a: Assessment) -> DocumentSummary:
         flows = sum(len(f.provisions or []) + len(f.transfers or []) for f in a.files)
-        return cls(a.organization, a.kind, a.number, len(a.files), flows, len(a.sections_seen))
+        return cls(a.organization, a.kind, a.number, len(a.files), flows, len(a.sections_seen), a.text_sha256,
+                   version_key(a))
 
 
 class GraphData:
@@ -363,6 +369,10 @@ class Spill:
     def __contains__(self, name: str) -> bool:
         return name in self._index
 
+    def names(self) -> list[str]:
+        """The graph names held, in name order (without reading a block)."""
+        return sorted(self._index)
+
     def items(self) -> Iterator[tuple[str, bytes]]:
         """(name, block) in name order."""
         for name in sorted(self._index):
@@ -592,6 +602,10 @@ class BuildResult:
     summaries: dict[str, DocumentSummary] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     store_graphs: int | None = None  # graphs in the store afterwards
+    sources: dict[str, str] = field(default_factory=dict)  # source -> the graph it gave
+    same_version: SameVersion = field(default_factory=SameVersion)
+    catalogues: list[str] = field(default_factory=list)  # catalogue graphs written (assessments with versions)
+    versions: dict[str, list[str]] = field(default_factory=dict)  # assessment id -> its version keys, oldest first
 
     @property
     def triples(self) -> int:
@@ -636,20 +650,27 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
                 elif isinstance(event, DirectLoad):
                     loader.load_file(event.source)
                 elif isinstance(event, Outcome) and event.has_assessment:
-                    result.graphs[event.name] = event.triples
                     if event.summary is not None:
                         result.summaries[event.source] = event.summary
+                    result.sources[event.source] = event.name
+                    digest = event.summary.text_sha256 if event.summary is not None else None
+                    if not result.same_version.keep(event.name, event.source, digest):
+                        continue  # another document of this version is kept, whatever the order
+                    result.graphs[event.name] = event.triples
                     if writer is not None:
                         writer.add(event.name, event.nquads if fmt == "nquads" else event.block)
                     if loader is not None:
                         loader.add(event.name, event.nquads)
             if writer is not None:
+                for name, block in _catalogue_blocks(result.graphs, fmt, result).items():
+                    writer.add(name, block)
                 writer.close(progress)
                 writer = None
             if loader is not None:
                 kept, problems = loader.finish(progress)
                 result.graphs.update(kept)
                 result.problems += problems
+                _store_catalogues(target, result)
                 if progress is not None and target.path is not None:
                     progress("compacting", 0, 0)
                 target.optimize()
@@ -661,6 +682,32 @@ def build_corpus(paths: Iterable[str], output: str | Path | None = None,
             if loader is not None:
                 loader.close()
     return result
+
+
+def _catalogue_blocks(names, fmt: str, result: BuildResult) -> dict[str, str | bytes]:
+    """The catalogue graph of each assessment with several versions among ``names``, as blocks."""
+    blocks = {}
+    for name, triples in catalogues(names).items():
+        block = DATASET_FORMATS[fmt].block(URIRef(name), triples)
+        blocks[name] = block.encode("utf-8") if fmt == "nquads" else block
+        result.catalogues.append(name)
+    _note_versions(names, result)
+    return blocks
+
+
+def _store_catalogues(store: OxigraphStore, result: BuildResult) -> None:
+    """Rewrite the catalogue graphs of the store from all the versions it holds (earlier builds too)."""
+    names = store.graph_names()
+    for name, triples in catalogues(names).items():
+        store.remove_graph_named(name)
+        store.bulk_load_nquads(nquads_block(URIRef(name), triples).encode("utf-8"))
+        result.catalogues.append(name)
+    _note_versions(names, result)
+
+
+def _note_versions(names, result: BuildResult) -> None:
+    for aid, versions in versions_by_assessment(names).items():
+        result.versions[aid] = [v.key for v in versions]
 
 
 __all__ = ["BuildResult", "DirectLoad", "DocumentSummary", "Finished", "GraphData", "GraphStream", "Outcome", "Progress", "Spill",

@@ -28,6 +28,8 @@ class _Vocabulary(Namespace):
 PDG = _Vocabulary("https://w3id.org/pdgraph/ns#")
 ID = _Vocabulary("https://w3id.org/pdgraph/id/")
 DPV = _Vocabulary("https://w3id.org/dpv#")
+# DCAT 3 (rdflib's own DCAT namespace is DCAT 2, without the version terms).
+DCAT = _Vocabulary("http://www.w3.org/ns/dcat#")
 
 PREFIXES = {"pdg": PDG, "pid": ID, "dpv": DPV, "prov": PROV, "dcterms": DCTERMS, "rdf": RDF, "rdfs": RDFS,
             "skos": SKOS, "xsd": XSD}

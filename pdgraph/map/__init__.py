@@ -30,6 +30,7 @@ that ``from pdgraph.map import ...`` keeps working:
     pdgraph.map.model   the map as data (FlowMap, MapNode, MapEdge, styles), select, aggregate
     pdgraph.map.read    read: assessment graphs -> FlowMap
     pdgraph.map.page    render: FlowMap -> page data -> pyvis Network / HTML page
+    pdgraph.map.compare two versions' maps -> one map with added / removed / changed flows marked
 """
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ from collections.abc import Iterable
 
 from rdflib import Dataset, Graph
 
-from .model import (EDGE_CATEGORIES, KIND_PRECEDENCE, LAYERS, METHOD_SHORT, NODE_STYLES, SYSTEM_KIND_COLORS,
-                        WARNING_COLOR, AssessmentInfo, EdgeCategory, FlowMap, Info, MapEdge, MapNode, MapOptions,
-                        MapSelectionError, NodeStyle, body_summaries, default_title, find_nodes, finish_map, focus,
-                        natural_key, nonempty, restrict, select, select_assessments, short_label)
+from .compare import diff_counts, diff_maps
+from .model import (DIFF_STYLES, EDGE_CATEGORIES, KIND_PRECEDENCE, LAYERS, METHOD_SHORT, NODE_STYLES,
+                        SYSTEM_KIND_COLORS, WARNING_COLOR, AssessmentInfo, DiffStyle, EdgeCategory, FlowMap, Info,
+                        MapEdge, MapNode, MapOptions, MapSelectionError, NodeStyle, body_summaries, default_title,
+                        find_nodes, finish_map, focus, natural_key, nonempty, restrict, select, select_assessments, short_label)
 from .page import VIS_VERSION, network, page_data, page_html, script_json, vis_options
 from .read import map_from_dataset, map_from_sources, map_from_store, read_map, read_map_triples
 
@@ -48,8 +50,10 @@ __all__ = [
     # the model (pdgraph.map.model)
     "LAYERS", "MapSelectionError", "NodeStyle", "NODE_STYLES", "SYSTEM_KIND_COLORS", "KIND_PRECEDENCE", "EdgeCategory",
     "EDGE_CATEGORIES", "WARNING_COLOR", "METHOD_SHORT", "Info", "MapNode", "MapEdge", "AssessmentInfo", "FlowMap",
-    "MapOptions", "natural_key", "short_label", "nonempty", "finish_map", "default_title",
+    "MapOptions", "DiffStyle", "DIFF_STYLES", "natural_key", "short_label", "nonempty", "finish_map", "default_title",
     "select_assessments", "restrict", "find_nodes", "focus", "select", "body_summaries",
+    # a map diff (pdgraph.map.compare)
+    "diff_maps", "diff_counts",
     # reading (pdgraph.map.read)
     "read_map", "map_from_dataset", "read_map_triples", "map_from_sources", "map_from_store",
     # the page (pdgraph.map.page)

@@ -97,6 +97,24 @@ EDGE_CATEGORIES: dict[str, EdgeCategory] = {
 }
 WARNING_COLOR = "#d55e00"
 
+
+@dataclass(frozen=True)
+class DiffStyle:
+    """How a flow (or node) that changed between two versions is drawn in a map diff."""
+
+    title: str
+    color: str
+    dashes: tuple[int, ...] = ()
+    width: float = 3.5
+
+
+# Paul Tol's bright scheme: told apart from the category colours and from each other.
+DIFF_STYLES: dict[str, DiffStyle] = {
+    "added": DiffStyle("追加された流れ (新しい版だけにある)", "#228833"),
+    "removed": DiffStyle("削除された流れ (古い版だけにある)", "#ee6677", (4, 4)),
+    "changed": DiffStyle("法令上の根拠が変わった流れ", "#ccbb44", (10, 3, 2, 3)),
+}
+
 # ⑥提供方法 / ②入手方法 options, shortened for edge labels (full text stays in the tooltip).
 METHOD_SHORT = {
     "電子記録媒体(フラッシュメモリを除く。)": "電子記録媒体",
@@ -126,6 +144,7 @@ class MapNode:
     info: Info = field(default_factory=list)  # the tooltip, written by `finish_map`
     bodies: set[str] = field(default_factory=set)
     assessments: set[str] = field(default_factory=set)
+    change: str = ""  # in a map diff: "added" (new version only) | "removed" (old version only)
 
     @property
     def kinds(self) -> set[str]:
@@ -165,6 +184,7 @@ class MapEdge:
     bodies: set[str] = field(default_factory=set)
     assessments: set[str] = field(default_factory=set)
     count: int = 1
+    change: str = ""  # in a map diff: "added" | "removed" | "changed" (legal basis differs)
 
     @property
     def layer(self) -> str:
@@ -185,6 +205,7 @@ class AssessmentInfo:
     document: str
     line: int | None
     place: str | None = None  # "p12:L7" in a PDF (pdg:sourcePlace), shown instead of the line
+    graph: str = ""  # the named graph it was read from (one version of the assessment)
 
     @property
     def where(self) -> str:
@@ -205,6 +226,7 @@ class FlowMap:
     edges: dict[str, MapEdge] = field(default_factory=dict)
     assessments: dict[str, AssessmentInfo] = field(default_factory=dict)
     title: str = "個人情報の流れ"
+    versions: tuple[str, str] | None = None  # a map diff: how the old and the new version are named
 
     def node(self, id_: str, label: str, kind: str, role: str, assessment: str) -> MapNode:
         node = self.nodes.get(id_)
@@ -324,7 +346,7 @@ def select_assessments(fmap: FlowMap, keys: Sequence[str] = (), organization: st
 
 def _assessment_keys(a: AssessmentInfo) -> set[str]:
     stem = a.document.rsplit(".", 1)[0] if a.document else ""
-    return {a.id, a.iri, a.iri.replace("/assessment/", "/graph/"), a.document, stem} - {""}
+    return {a.id, a.iri, a.iri.replace("/assessment/", "/graph/"), a.graph, a.document, stem} - {""}
 
 
 def restrict(fmap: FlowMap, assessments: set[str] | None = None, layers: Sequence[str] = LAYERS) -> FlowMap:

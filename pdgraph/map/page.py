@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 
-from .model import (EDGE_CATEGORIES, NODE_STYLES, SYSTEM_KIND_COLORS, WARNING_COLOR, FlowMap, MapEdge, MapNode,
-                        body_summaries, natural_key, short_label)
+from .model import (DIFF_STYLES, EDGE_CATEGORIES, NODE_STYLES, SYSTEM_KIND_COLORS, WARNING_COLOR, FlowMap, MapEdge,
+                        MapNode, body_summaries, natural_key, short_label)
 
 VIS_VERSION = "9.1.2"
 
@@ -54,6 +54,8 @@ def _node_record(node: MapNode) -> dict:
         record["name"] = node.label
     if node.kind == "system":
         record["sys"] = node.system_kind or ""
+    if node.change:
+        record["diff"] = node.change
     return record
 
 
@@ -64,6 +66,8 @@ def _edge_record(edge: MapEdge) -> dict:
         record["warn"] = True
     if edge.count:
         record["curve"] = edge.count
+    if edge.change:
+        record["diff"] = edge.change
     return record
 
 
@@ -108,6 +112,10 @@ def page_data(fmap: FlowMap, aggregated: bool) -> dict:
     }
     if aggregated:
         data["summaries"], data["links"] = body_summaries(fmap)
+    if fmap.versions is not None:
+        data["diff"] = {"old": fmap.versions[0], "new": fmap.versions[1],
+                        "styles": {k: {**vars(s), "dashes": list(s.dashes)} for k, s in DIFF_STYLES.items()},
+                        "counts": {k: sum(1 for e in fmap.edges.values() if e.change == k) for k in DIFF_STYLES}}
     return data
 
 
@@ -165,6 +173,10 @@ def page_html(data: dict) -> str:
 def _count_text(data: dict) -> str:
     counts = data["counts"]
     text = f"評価書 {data['assessments']}件 ・ ノード {counts['nodes']} ・ 辺 {counts['edges']}"
+    if "diff" in data:
+        diff = data["diff"]
+        text += (f" ・ 変更点 {diff['old']} → {diff['new']}: 追加 {diff['counts']['added']}、"
+                 f"削除 {diff['counts']['removed']}、根拠の変更 {diff['counts']['changed']}")
     if data["mode"] == "aggregated":
         text += f" ・ 集約表示 (評価実施機関 {len(data['summaries'])}件、ダブルクリックで展開)"
     return text

@@ -21,6 +21,7 @@ from ..graph.ingest import Problem
 from ..graph.stores import OxigraphStore
 from ..graph.stream import GraphStream, Outcome, Progress, Spill, each_graph
 from ..graph.triples import parse_ntriples
+from ..graph.versions import current_graphs
 from ..graph.vocab import PDG
 
 
@@ -87,7 +88,7 @@ class _AssessmentReader:
             organization=organization or "(評価実施機関名なし)", kind=ix.text(self.node, PDG.assessmentKind),
             number=ix.text(self.node, PDG.assessmentNumber), title=ix.text(self.node, DCTERMS.title),
             document=self.document, line=ix.number(self.node, PDG.sourceLine) or None,
-            place=ix.text(self.node, PDG.sourcePlace) or None)
+            place=ix.text(self.node, PDG.sourcePlace) or None, graph=index.name)
         self.body_label = (ix.label(body) if body is not None else "") or self.info.organization
 
     # -- helpers
@@ -327,8 +328,12 @@ def _methods_label(methods: Sequence[str], others: Sequence[str]) -> str:
 
 
 def read_map(graphs: Iterable[Graph], title: str | None = None) -> FlowMap:
-    """Read assessment graphs (one named graph each) into one map; shared nodes merge by IRI."""
-    return _read_indexes((_Index(graph, str(graph.identifier)) for graph in graphs), title)
+    """Read assessment graphs (one named graph each) into one map; shared nodes merge by IRI.
+    Of several versions of one assessment only the current one is drawn (`pdgraph.graph.versions`)."""
+    graphs = list(graphs)
+    current = set(current_graphs(str(g.identifier) for g in graphs))
+    return _read_indexes((_Index(graph, str(graph.identifier)) for graph in graphs
+                          if str(graph.identifier) in current), title)
 
 
 def map_from_dataset(dataset: Dataset, graph_names: Iterable[URIRef] | None = None,
@@ -344,6 +349,8 @@ def map_from_dataset(dataset: Dataset, graph_names: Iterable[URIRef] | None = No
     names = {str(getattr(g, "identifier", g)): g for g in grouped}
     if graph_names is not None:
         names = {name: g for name, g in names.items() if name in {str(n) for n in graph_names}}
+    current = set(current_graphs(names))  # one assessment is drawn once: its current version
+    names = {name: g for name, g in names.items() if name in current}
     indexes = (_Index(grouped[names[name]], name) for name in sorted(names))
     return _read_indexes((ix for ix in indexes if ix.typed(PDG.Assessment)), title)
 
@@ -357,8 +364,9 @@ def read_map_triples(graphs: Iterable[tuple[str, Iterable[tuple]]], title: str |
 
 
 def map_from_store(store: OxigraphStore, title: str | None = None, progress: Progress | None = None) -> FlowMap:
-    """Read every assessment graph of an Oxigraph store, one graph at a time, in name order."""
-    names = store.graph_names()
+    """Read every assessment graph of an Oxigraph store (the current version of each), one graph at a
+    time, in name order."""
+    names = current_graphs(store.graph_names())
 
     def graphs() -> Iterator[tuple[str, list]]:
         for done, name in enumerate(names, start=1):
@@ -385,7 +393,9 @@ def map_from_sources(paths: Sequence[str], jobs: int | None = None, progress: Pr
                     problems.append(event)
             elif isinstance(event, Outcome) and event.has_assessment:
                 spill.add(event.name, event.ntriples)
-        return read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items()), title)
+        current = set(current_graphs(spill.names()))
+        return read_map_triples(((name, parse_ntriples(block)) for name, block in spill.items() if name in current),
+                                title)
     finally:
         spill.close()
 
