@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,17 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EXAMPLE = ROOT / "examples" / "003_f2d2f4201ce28b38.txt"
 
+from pdgraph.extract.synthetic import with_annex_rows  # noqa: E402
+
 
 def annex_rows(count: int) -> str:
     """The example with its 別紙1 rows repeated to ``count`` rows (numbered 1 … count)."""
-    lines = EXAMPLE.read_text(encoding="utf-8").split("\n")
-    start = next(i for i, line in enumerate(lines) if line.startswith("(別紙1)")) + 2
-    end = start
-    while re.match(r"^\d+\t", lines[end]):
-        end += 1
-    rows = lines[start:end]
-    copied = ["\t".join([str(k + 1), *rows[k % len(rows)].split("\t")[1:]]) for k in range(count)]
-    return "\n".join(lines[:start] + copied + lines[end:])
+    return with_annex_rows(EXAMPLE.read_text(encoding="utf-8"), count)
 
 
 def per_shape_timer():

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Literal
 
 from pdgraph.cli import main
+from pdgraph.extract.synthetic import with_annex_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "003_f2d2f4201ce28b38.txt"
@@ -462,15 +463,7 @@ SIZES = [
 
 
 def _annex_rows(count: int) -> str:
-    """The example with its 別紙1 rows repeated to ``count`` rows (numbered 1 … count)."""
-    lines = TEXT.split("\n")
-    start = next(i for i, line in enumerate(lines) if line.startswith("(別紙1)")) + 2
-    end = start
-    while re.match(r"^\d+\t", lines[end]):
-        end += 1
-    rows = lines[start:end]
-    copied = ["\t".join([str(k + 1), *rows[k % len(rows)].split("\t")[1:]]) for k in range(count)]
-    return "\n".join(lines[:start] + copied + lines[end:])
+    return with_annex_rows(TEXT, count)
 
 
 CASES = ENCODINGS + TRUNCATION + STRUCTURE + INJECTION + SPARQL + FILES + RDF + SIZES

@@ -129,3 +129,16 @@ def synthetic_sources(count: int, directory: Path = EXAMPLES) -> Iterator[Source
         base, slot = bases[index % len(bases)], slots[index % len(bases)]
         yield SourceText(f"synthetic_{index:05d}.txt", synthetic_text(base, slot, index, len(bases)),
                          base.encoding)
+
+
+def with_annex_rows(text: str, count: int) -> str:
+    """A document whose first annex (別紙1) table is its own rows repeated to ``count`` rows,
+    numbered 1 … count (for the annex-size benchmarks and hostile-size tests; 0 leaves none)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("(別紙1)")) + 2
+    end = start
+    while re.match(r"^\d+\t", lines[end]):
+        end += 1
+    rows = lines[start:end]
+    copied = ["\t".join([str(k + 1), *rows[k % len(rows)].split("\t")[1:]]) for k in range(count)]
+    return "\n".join(lines[:start] + copied + lines[end:])
