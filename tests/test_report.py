@@ -119,14 +119,20 @@ def test_an_empty_chart_says_so():
 
 # --------------------------------------------------------------------------- in Chromium
 
-def test_report_page_renders_cleanly_and_its_tables_are_the_answers(browser, report, tmp_path):  # noqa: F811
-    path = tmp_path / "report.html"
-    path.write_text(render_report(report), encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def _watched_page(browser, **options):
+    """A new page and the lists its console errors / warnings, page errors and requests go to."""
+    page = browser.new_page(**options)
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
+    return page, errors, requests
+
+
+def test_report_page_renders_cleanly_and_its_tables_are_the_answers(browser, report, tmp_path):  # noqa: F811
+    path = tmp_path / "report.html"
+    path.write_text(render_report(report), encoding="utf-8")
+    page, errors, requests = _watched_page(browser, viewport={"width": 1400, "height": 1000})
     try:
         page.goto(path.as_uri())
         assert errors == [] and requests == [path.as_uri()]
@@ -171,11 +177,7 @@ def test_a_hostile_document_executes_nothing_in_the_report(browser, tmp_path):  
     store.add_dataset(result.dataset)
     path = tmp_path / "report.html"
     path.write_text(render_report(build_report(store, validate_dataset(result.dataset))), encoding="utf-8")
-    page = browser.new_page()
-    errors, requests = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
+    page, errors, requests = _watched_page(browser)
     try:
         page.goto(path.as_uri())
         assert page.evaluate("typeof window.__pwned") == "undefined"
